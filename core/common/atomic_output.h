@@ -1,0 +1,31 @@
+#pragma once
+// Outputs are written under a temporary name beside the target and renamed into place, so a
+// crash, a cancel or a full disk never leaves a partial file or folder behind.
+#include <string>
+#include <string_view>
+
+namespace qs {
+
+// Writes content to path atomically. Throws Failure naming the path on any I/O error.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+// A folder built under a temporary name; commit() renames it to the final path (replacing an
+// existing folder of that name). If commit() is never called the temporary folder is removed.
+class AtomicDirectory {
+public:
+    explicit AtomicDirectory(std::string final_path);
+    ~AtomicDirectory();
+    AtomicDirectory(const AtomicDirectory&) = delete;
+    AtomicDirectory& operator=(const AtomicDirectory&) = delete;
+
+    const std::string& temp_path() const { return temp_path_; }
+    std::string file(const std::string& name) const { return temp_path_ + "/" + name; }
+    void commit();
+
+private:
+    std::string final_path_;
+    std::string temp_path_;
+    bool committed_ = false;
+};
+
+}  // namespace qs
