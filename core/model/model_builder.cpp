@@ -1,0 +1,159 @@
+#include "model/model_builder.h"
+
+#include <sstream>
+
+#include "common/result.h"
+#include "quant/formats.h"
+
+namespace qs {
+
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+    std::ostringstream s;
+    s << "[";
+    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+    s << "]";
+    return s.str();
+}
+
+void expect_shape(const WeightSource& source, const std::string& name,
+                  const std::vector<int64_t>& expected) {
+    if (!source.has(name)) fail(source.location(name) + ": tensor '" + name + "' is missing");
+    const std::vector<int64_t> actual = source.shape(name);
+    if (actual != expected)
+        fail(source.location(name) + ": tensor '" + name + "' has shape " + shape_text(actual) +
+             " but the model configuration implies " + shape_text(expected));
+}
+
+std::vector<float> vector_of(const WeightSource& source, const std::string& name, int64_t size) {
+    expect_shape(source, name, {size});
+    Buffer b = source.fp32(name);
+    const float* p = b.as<float>();
+    return std::vector<float>(p, p + size);
+}
+
+// The packed format a method gives one matrix. The embedding / LM head stay FP32 when asked,
+// and are int8 under int4 (as llama.cpp keeps its output matrix at higher precision).
+std::unique_ptr<PackedLinear> pack(const QuantOptions& options, bool embedding_or_head,
+                                   Buffer fp32, int64_t out, int64_t in) {
+    Method method = options.method;
+    if (embedding_or_head && !options.quantize_embeddings) method = Method::fp32;
+    const float* w = fp32.as<float>();
+    switch (method) {
+        case Method::fp32: return make_fp32_linear(std::move(fp32), out, in);
+        case Method::fp16: return make_half_linear(w, out, in, false);
+        case Method::bf16: return make_half_linear(w, out, in, true);
+        case Method::int8_weight_only: return make_int8_linear(w, out, in, Int8Mode::weight_only);
+        case Method::int8_dynamic: return make_int8_linear(w, out, in, Int8Mode::dynamic);
+        case Method::int4:
+            if (embedding_or_head) return make_int8_linear(w, out, in, Int8Mode::dynamic);
+            Int4Options int4;
+            int4.group_size = options.group_size;
+            return make_int4_linear(w, out, in, int4);
+    }
+    fail("unknown method");
+}
+
+// A quantized matrix is stored as `name` (its values) plus `name.<part>` tensors (scales, ...);
+// the format description decides which parts it needs, so every part present is handed over.
+std::unique_ptr<PackedLinear> load_stored(const WeightSource& source, const std::string& name,
+                                          const std::string& spec, int64_t out, int64_t in) {
+    std::map<std::string, StoredTensor> tensors;
+    for (const std::string& stored : source.names()) {
+        if (stored.compare(0, name.size(), name) != 0) continue;
+        const std::string suffix = stored.substr(name.size());
+        if (!suffix.empty() && suffix[0] != '.') continue;
+        StoredTensor t = source.stored(stored);
+        t.suffix = suffix;
+        tensors.emplace(suffix, std::move(t));
+    }
+    try {
+        return load_packed_linear(spec, out, in, tensors);
+    } catch (const Failure& e) {
+        fail(source.location(name) + ": tensor '" + name + "': " + e.what());
+    }
+}
+
+}  // namespace
+
+std::vector<MatrixName> matrix_names(const ModelConfig& c) {
+    std::vector<MatrixName> names{{"model.embed_tokens.weight", true}};
+    for (int64_t l = 0; l < c.num_layers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        for (const char* m : {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                              "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"})
+            names.push_back({p + m + ".weight", false});
+    }
+    if (!c.tie_word_embeddings) names.push_back({"lm_head.weight", true});
+    return names;
+}
+
+BuiltModel build_transformer(const WeightSource& source, const QuantOptions& options,
+                             const QuantizedManifest* manifest, const Control& control) {
+    const ModelConfig& c = source.config();
+    BuiltModel built;
+    built.transformer = std::make_unique<Transformer>(c);
+    Transformer& t = *built.transformer;
+    const bool quantizing = !manifest && options.method != Method::fp32;
+    const std::string verb = quantizing ? "Quantizing" : "Loading";
+
+    auto matrix = [&](const std::string& name, int64_t out, int64_t in, bool embedding_or_head) {
+        expect_shape(source, name, {out, in});
+        std::shared_ptr<PackedLinear> packed;
+        if (manifest) {
+            auto it = manifest->find(name);
+            if (it == manifest->end())
+                fail(source.location(name) + ": tensor '" + name +
+                     "' has no entry in the quantization section of config.json");
+            packed = load_stored(source, name, it->second, out, in);
+        } else {
+            packed = pack(options, embedding_or_head, source.fp32(name), out, in);
+            source.release(name);
+        }
+        built.tensors.push_back({name, {out, in}, packed->describe(), packed->weight_bytes()});
+        built.weight_bytes += packed->weight_bytes();
+        return packed;
+    };
+    auto vec = [&](const std::string& name, int64_t size) {
+        std::vector<float> v = vector_of(source, name, size);
+        built.tensors.push_back({name, {size}, "fp32", size * 4});
+        built.weight_bytes += size * 4;
+        return v;
+    };
+
+    const int64_t h = c.hidden_size, steps = c.num_layers + 2;
+    control.report(verb + " embeddings", 0, steps);
+    t.embedding = matrix("model.embed_tokens.weight", c.vocab_size, h, true);
+    for (int64_t l = 0; l < c.num_layers; ++l) {
+        control.check();
+        control.report(verb + " layer " + std::to_string(l + 1) + "/" + std::to_string(c.num_layers),
+                       l + 1, steps);
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        LayerWeights w;
+        w.input_norm = vec(p + "input_layernorm.weight", h);
+        w.q = matrix(p + "self_attn.q_proj.weight", c.q_dim(), h, false);
+        w.k = matrix(p + "self_attn.k_proj.weight", c.kv_dim(), h, false);
+        w.v = matrix(p + "self_attn.v_proj.weight", c.kv_dim(), h, false);
+        if (c.attention_bias) {
+            w.q_bias = vec(p + "self_attn.q_proj.bias", c.q_dim());
+            w.k_bias = vec(p + "self_attn.k_proj.bias", c.kv_dim());
+            w.v_bias = vec(p + "self_attn.v_proj.bias", c.kv_dim());
+        }
+        w.o = matrix(p + "self_attn.o_proj.weight", h, c.q_dim(), false);
+        w.post_attention_norm = vec(p + "post_attention_layernorm.weight", h);
+        w.gate = matrix(p + "mlp.gate_proj.weight", c.intermediate_size, h, false);
+        w.up = matrix(p + "mlp.up_proj.weight", c.intermediate_size, h, false);
+        w.down = matrix(p + "mlp.down_proj.weight", h, c.intermediate_size, false);
+        t.layers.push_back(std::move(w));
+    }
+    control.check();
+    control.report(verb + " LM head", steps - 1, steps);
+    t.final_norm = vec("model.norm.weight", h);
+    t.lm_head = c.tie_word_embeddings ? t.embedding
+                                      : matrix("lm_head.weight", c.vocab_size, h, true);
+    control.report(verb + " done", steps, steps);
+    return built;
+}
+
+}  // namespace qs

@@ -1,0 +1,39 @@
+#pragma once
+// Internal. Builds a Transformer from a WeightSource one tensor at a time: each matrix is
+// fetched in FP32 (borrowed from the mmap when possible), packed into the method's format and
+// released before the next, so peak memory is the result plus one FP32 matrix.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/progress.h"
+#include "formats/weight_source.h"
+#include "model/model.h"
+#include "model/transformer.h"
+
+namespace qs {
+
+// Per-matrix format descriptions of a Quantscope-quantized folder (name -> format_spec JSON).
+using QuantizedManifest = std::map<std::string, std::string>;
+
+struct BuiltModel {
+    std::unique_ptr<Transformer> transformer;
+    std::vector<TensorInfo> tensors;
+    int64_t weight_bytes = 0;
+};
+
+// The name of every matrix of the model in order, and whether it is the embedding / LM head.
+struct MatrixName {
+    std::string name;
+    bool embedding_or_head = false;
+};
+std::vector<MatrixName> matrix_names(const ModelConfig& config);
+
+// Builds from source. manifest is non-null for quantized folders (whose tensors are loaded
+// as stored, never through FP32); otherwise options.method is applied. Reports progress as
+// "<verb> layer i/n" and checks cancel between layers.
+BuiltModel build_transformer(const WeightSource& source, const QuantOptions& options,
+                             const QuantizedManifest* manifest, const Control& control);
+
+}  // namespace qs
