@@ -1,0 +1,100 @@
+#pragma once
+// Internal interface between the weight formats (quant/) and the per-instruction-set kernels.
+// Each kernels_<isa>.cpp fills one Table; table(isa) hands it out. Raw pointers only: no torch,
+// no Qt, no STL containers (the ISA files are compiled with -mavx512f etc., and an inline STL
+// function instantiated there could be picked by the linker for portable code).
+//
+// Conventions: W is [N][K] row-major (row stride K elements unless stated); x is m rows of K
+// floats, contiguous; y[a * ldy + n] receives row a of the result. "rows" kernels compute output
+// rows n in [n0, n1) for 1 <= m <= kMaxRows activation rows at once, so the weights stream once.
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/cpu_features.h"
+
+namespace qs::kern {
+
+constexpr int kMaxRows = 4;  // activation rows a "rows" kernel takes at once
+
+// Activation rows quantized to int8, symmetric per row: q = round_half_even(x * 127 / max|x|),
+// scale = max|x| / 127 (0 for an all-zero row). Row stride kI8Align-padded, padding zero.
+constexpr int64_t kI8Align = 64;
+inline int64_t i8_row_stride(int64_t K) { return (K + kI8Align - 1) / kI8Align * kI8Align; }
+
+// Int4 weights (see quant/int4_format.h for the byte layout): per row, `blocks` sub-blocks of
+// 32 weights (K padded to the group size), grouped in super-blocks of 16 sub-blocks.
+struct Int4View {
+    const uint8_t* q;      // [N][blocks * 16] packed nibbles
+    const uint16_t* scale;  // [N][groups] fp16
+    const uint16_t* min;    // [N][groups] fp16, or nullptr for the symmetric scheme
+    int64_t blocks;         // sub-blocks of 32 per row = padded K / 32
+    int64_t groups;         // groups per row = padded K / group_size
+    int group_size;         // 32, 64 or 128
+};
+
+// One activation row quantized per block of 32 (llama.cpp's Q8 activations), laid out to match
+// the int4 nibble layout: per super-block of 16 sub-blocks, 8 vectors of 64 bytes where byte
+// 4*b + t of vector i is element 32*b + 4*i + t of sub-block b. Arrays are padded to whole
+// super-blocks with zeros. Per sub-block: d = max|x| / 127 and, for the symmetric scheme,
+// c = -8 * d * sum(q) (folds the -8 nibble offset), for the asymmetric scheme s = sum(x).
+struct Q8Row {
+    int8_t* q;  // [superblocks * 512]
+    float* d;   // [superblocks * 16]
+    float* c;   // [superblocks * 16]: c (symmetric) or s (asymmetric)
+};
+inline int64_t q8_superblocks(int64_t blocks) { return (blocks + 15) / 16; }
+
+struct Table {
+    Isa isa;
+    const char* label;  // "avx512-vnni", "avx512", "avx2", "scalar"
+
+    // Dense GEMV (m <= kMaxRows): FP32 accumulation.
+    void (*f32_rows)(const float* w, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
+                     float* y, int64_t ldy);
+    void (*f16_rows)(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
+                     float* y, int64_t ldy);
+    void (*bf16_rows)(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float* x,
+                      int m, float* y, int64_t ldy);
+    // int8 weight-only: y = scale[n] * sum_k w[n][k] * x[k].
+    void (*i8w_rows)(const int8_t* w, const float* scale, int64_t K, int64_t n0, int64_t n1,
+                     const float* x, int m, float* y, int64_t ldy);
+
+    // Conversions to FP32 (blocks of rows for sgemm, and dequantize_row).
+    void (*f16_to_f32)(const uint16_t* src, float* dst, int64_t n);
+    void (*bf16_to_f32)(const uint16_t* src, float* dst, int64_t n);
+    void (*i8_to_f32)(const int8_t* src, float scale, float* dst, int64_t n);
+
+    // int8 dynamic (W8A8). quantize_i8: one row of K floats -> q[i8_row_stride(K)], returns
+    // the row's scale. i8d_rows: y = sx[a] * wscale[n] * sum_k q[a][k] * w[n][k] (exact int32
+    // sum; wsum[n] = sum_k w[n][k] is there for the u8 offset trick).
+    float (*quantize_i8)(const float* x, int64_t K, int8_t* q);
+    // Weight row quantization for the int8 formats (bit-identical on every ISA): scale =
+    // max|w| / 127, q = round_half_even(w / scale) (all zero for an all-zero row); K bytes out.
+    float (*quantize_w8)(const float* w, int64_t K, int8_t* q);
+    void (*i8d_rows)(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
+                     int64_t n0, int64_t n1, const int8_t* q, const float* sx, int m, float* y,
+                     int64_t ldy);
+    // int8 dynamic GEMM for many rows: activations (already quantized, as above) are repacked
+    // by i8d_pack into i8d_packed_bytes(m, K) bytes, then i8d_gemm computes rows [n0, n1).
+    size_t (*i8d_packed_bytes)(int64_t m, int64_t K);
+    void (*i8d_pack)(const int8_t* q, int64_t m, int64_t K, uint8_t* packed);
+    void (*i8d_gemm)(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
+                     int64_t n0, int64_t n1, const uint8_t* packed, const float* sx, int64_t m,
+                     float* y, int64_t ldy);
+
+    // int4: quantize one activation row (K floats, blocks sub-blocks) into a Q8Row.
+    void (*quantize_q8)(const float* x, int64_t K, int64_t blocks, bool symmetric, Q8Row out);
+    void (*i4_rows)(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, float* y,
+                    int64_t ldy);
+};
+
+const Table& table(Isa isa);
+inline const Table& active_table() { return table(active_isa()); }
+
+// Per-ISA tables (defined in kernels_<isa>.cpp).
+const Table& table_scalar();
+const Table& table_avx2();
+const Table& table_avx512();
+const Table& table_avx512vnni();
+
+}  // namespace qs::kern

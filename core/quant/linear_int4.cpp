@@ -1,0 +1,144 @@
+// int4 group-wise weights (two per byte, fp16 scale and optional fp16 minimum per group),
+// multiplied with activations quantized to int8 per block of 32 at run time (llama.cpp's
+// Q4 x Q8 scheme): integer dot products per sub-block, scales applied in FP32.
+#include "kernels/half.h"
+#include "quant/int4_format.h"
+#include "quant/linear_common.h"
+#include "quant/linear_impl.h"
+
+namespace qs::detail {
+
+namespace {
+
+// Activation rows quantized per block of 32, in one aligned allocation.
+class Q8Rows {
+public:
+    Q8Rows(int64_t m, int64_t blocks)
+        : sbs_(kern::q8_superblocks(blocks)), buf_(size_t(m * row_bytes())) {}
+    kern::Q8Row row(int64_t a) const {
+        uint8_t* base = buf_.get() + a * row_bytes();
+        auto* f = reinterpret_cast<float*>(base + sbs_ * 512);
+        return {reinterpret_cast<int8_t*>(base), f, f + sbs_ * 16};
+    }
+
+private:
+    int64_t row_bytes() const { return sbs_ * (512 + 2 * 16 * 4); }
+    int64_t sbs_;
+    Scratch<uint8_t> buf_;
+};
+
+class Int4Linear final : public FormatLinear {
+public:
+    Int4Linear(Buffer q, Buffer scale, Buffer min, int64_t out, int64_t in,
+               const Int4Options& o)
+        : FormatLinear(out, in),
+          q_(std::move(q)),
+          scale_(std::move(scale)),
+          min_(std::move(min)),
+          opt_(o),
+          blocks_(int4_padded_k(in, o.group_size) / 32),
+          groups_(int4_padded_k(in, o.group_size) / o.group_size) {}
+
+    void forward(const float* x, int64_t m, float* y) const override {
+        const int64_t N = out_features(), K = in_features();
+        const kern::Table& t = kern::active_table();
+        const kern::Int4View w = view();
+        const bool sym = opt_.scheme == Int4Scheme::symmetric;
+        const int64_t row_bytes = blocks_ * 16 + groups_ * (sym ? 2 : 4);
+        Q8Rows acts(m, blocks_);
+        kern::Q8Row rows[kern::kMaxRows];
+        if (m < kGemmMinRows) {
+            for (int64_t a = 0; a < m; ++a) {
+                rows[a] = acts.row(a);
+                t.quantize_q8(x + a * K, K, blocks_, sym, rows[a]);
+            }
+            parallel_rows(N, row_bytes, [&](int64_t n0, int64_t n1) {
+                t.i4_rows(w, n0, n1, rows, int(m), y, N);
+            });
+            return;
+        }
+        parallel_for(0, m, 4, [&](int64_t a0, int64_t a1) {
+            for (int64_t a = a0; a < a1; ++a) t.quantize_q8(x + a * K, K, blocks_, sym, acts.row(a));
+        });
+        // Blocks of weight rows small enough to stay in L1 while every activation row passes.
+        int64_t nb = (int64_t(16) << 10) / row_bytes;
+        nb = nb < 4 ? 4 : nb;
+        parallel_rows(N, row_bytes * m, [&](int64_t n0, int64_t n1) {
+            for (int64_t b0 = n0; b0 < n1; b0 += nb) {
+                const int64_t b1 = b0 + nb < n1 ? b0 + nb : n1;
+                for (int64_t a = 0; a < m; a += kern::kMaxRows) {
+                    const int r = int(m - a < kern::kMaxRows ? m - a : kern::kMaxRows);
+                    kern::Q8Row rr[kern::kMaxRows];
+                    for (int i = 0; i < r; ++i) rr[i] = acts.row(a + i);
+                    t.i4_rows(w, b0, b1, rr, r, y + a * N, N);
+                }
+            }
+        });
+    }
+
+    void dequantize_row(int64_t r, float* out) const override {
+        const uint8_t* q = q_.as<uint8_t>() + r * blocks_ * 16;
+        const uint16_t* s = scale_.as<uint16_t>() + r * groups_;
+        const uint16_t* mn = min_.data ? min_.as<uint16_t>() + r * groups_ : nullptr;
+        for (int64_t k = 0; k < in_features(); ++k) {
+            bool high = false;
+            const uint8_t byte = q[int4_byte(blocks_, k, high)];
+            const int u = high ? byte >> 4 : byte & 15;
+            const int64_t g = k / opt_.group_size;
+            const float sc = kern::f16_to_f32(s[g]);
+            out[k] = mn ? float(u) * sc + kern::f16_to_f32(mn[g]) : float(u - 8) * sc;
+        }
+    }
+    int64_t weight_bytes() const override {
+        return int64_t(q_.bytes + scale_.bytes + min_.bytes);
+    }
+    std::string format() const override { return "int4"; }
+    std::string describe() const override {
+        const bool sym = opt_.scheme == Int4Scheme::symmetric;
+        return std::string("int4 ") + (sym ? "symmetric" : "asymmetric") + " g" +
+               std::to_string(opt_.group_size) + ", fp16 " + (sym ? "scale" : "scale+min") +
+               (opt_.scale_search ? ", scale search" : ", round-to-nearest") +
+               "; activations int8 per 32-block at run time";
+    }
+    std::string kernel_name(int64_t m) const override {
+        return std::string(kern::active_table().label) +
+               (m < kGemmMinRows ? " int4 gemv" : " int4 gemm") +
+               " (activations int8 per 32-block)";
+    }
+    std::vector<StoredTensor> stored_tensors() const override {
+        std::vector<StoredTensor> t = {
+            {"", "U8", {out_features(), blocks_ * 16}, q_},
+            {".scale", "F16", {out_features(), groups_}, scale_},
+        };
+        if (opt_.scheme == Int4Scheme::asymmetric)
+            t.push_back({".min", "F16", {out_features(), groups_}, min_});
+        return t;
+    }
+    std::string spec_json() const override {
+        return std::string(R"({"format":"int4","group_size":)") +
+               std::to_string(opt_.group_size) + R"(,"scheme":")" +
+               (opt_.scheme == Int4Scheme::symmetric ? "symmetric" : "asymmetric") +
+               R"(","scale_search":)" + (opt_.scale_search ? "true" : "false") +
+               R"(,"layout":"sb16-v1"})";
+    }
+
+private:
+    kern::Int4View view() const {
+        return {q_.as<uint8_t>(), scale_.as<uint16_t>(),
+                min_.data ? min_.as<uint16_t>() : nullptr, blocks_, groups_, opt_.group_size};
+    }
+
+    Buffer q_, scale_, min_;
+    Int4Options opt_;
+    int64_t blocks_, groups_;
+};
+
+}  // namespace
+
+std::unique_ptr<PackedLinear> int4_from(Buffer q, Buffer scale, Buffer min, int64_t out,
+                                        int64_t in, const Int4Options& options) {
+    return std::make_unique<Int4Linear>(std::move(q), std::move(scale), std::move(min), out, in,
+                                        options);
+}
+
+}  // namespace qs::detail
