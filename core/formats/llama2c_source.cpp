@@ -107,6 +107,11 @@ const Llama2cSource::Entry& Llama2cSource::entry(const std::string& name) const 
     return it->second;
 }
 
+std::string Llama2cSource::dtype(const std::string& name) const {
+    entry(name);
+    return "F32";
+}
+
 std::vector<int64_t> Llama2cSource::shape(const std::string& name) const {
     return entry(name).shape;
 }

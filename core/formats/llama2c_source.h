@@ -26,6 +26,7 @@ public:
     std::vector<std::string> names() const override;
     bool has(const std::string& name) const override;
     std::vector<int64_t> shape(const std::string& name) const override;
+    std::string dtype(const std::string& name) const override;
     std::string location(const std::string&) const override { return file_->path(); }
     Buffer fp32(const std::string& name) const override;
     StoredTensor stored(const std::string& name) const override;

@@ -101,6 +101,10 @@ const TensorView& SafetensorsSource::view(const std::string& name) const {
     return *it->second;
 }
 
+std::string SafetensorsSource::dtype(const std::string& name) const {
+    return view(name).dtype;
+}
+
 std::vector<int64_t> SafetensorsSource::shape(const std::string& name) const {
     return view(name).shape;
 }

@@ -21,6 +21,7 @@ public:
     std::vector<std::string> names() const override;
     bool has(const std::string& name) const override;
     std::vector<int64_t> shape(const std::string& name) const override;
+    std::string dtype(const std::string& name) const override;
     std::string location(const std::string& name) const override;
     Buffer fp32(const std::string& name) const override;
     StoredTensor stored(const std::string& name) const override;

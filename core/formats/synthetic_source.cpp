@@ -143,6 +143,11 @@ std::vector<std::string> SyntheticSource::names() const {
 
 bool SyntheticSource::has(const std::string& name) const { return shapes_.count(name) > 0; }
 
+std::string SyntheticSource::dtype(const std::string& name) const {
+    shape(name);
+    return "F32";
+}
+
 std::vector<int64_t> SyntheticSource::shape(const std::string& name) const {
     auto it = shapes_.find(name);
     if (it == shapes_.end()) fail("synthetic:" + name_ + ": no tensor '" + name + "'");

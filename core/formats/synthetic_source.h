@@ -23,6 +23,7 @@ public:
     std::vector<std::string> names() const override;
     bool has(const std::string& name) const override;
     std::vector<int64_t> shape(const std::string& name) const override;
+    std::string dtype(const std::string& name) const override;
     std::string location(const std::string&) const override { return "synthetic:" + name_; }
     // Generated on each call: matrices ~N(0, 0.02^2), biases ~N(0, 0.02^2), norms 1.
     Buffer fp32(const std::string& name) const override;

@@ -30,6 +30,7 @@ public:
     virtual std::vector<std::string> names() const = 0;
     virtual bool has(const std::string& name) const = 0;
     virtual std::vector<int64_t> shape(const std::string& name) const = 0;
+    virtual std::string dtype(const std::string& name) const = 0;
     // The file holding a tensor, for error messages.
     virtual std::string location(const std::string& name) const = 0;
 

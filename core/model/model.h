@@ -58,6 +58,9 @@ public:
     static Result<std::shared_ptr<Model>> load(const std::string& spec,
                                                const LoadOptions& options = {},
                                                const Control& control = {});
+    // What a model is, from its metadata only (no weights are read or generated): tensors with
+    // their stored dtype and bytes, weight_bytes = bytes as stored.
+    static Result<ModelInfo> inspect(const std::string& spec, const std::string& tokenizer = {});
     ~Model();
 
     const ModelInfo& info() const;

@@ -1,0 +1,16 @@
+#pragma once
+// One function per subcommand; argv holds the arguments after the subcommand name.
+#include <string>
+#include <vector>
+
+namespace qs::cli {
+
+using Argv = std::vector<std::string>;
+
+int command_stats(const Argv& argv);
+int command_tokenize(const Argv& argv);
+int command_generate(const Argv& argv);
+int command_logits(const Argv& argv);
+int command_perplexity(const Argv& argv);
+
+}  // namespace qs::cli

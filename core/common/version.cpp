@@ -1,0 +1,9 @@
+#include "common/version.h"
+
+namespace qs {
+
+std::string version() { return QS_VERSION; }
+std::string git_commit() { return QS_GIT_COMMIT; }
+std::string build_type() { return QS_BUILD_TYPE; }
+
+}  // namespace qs
