@@ -12,5 +12,7 @@ int command_tokenize(const Argv& argv);
 int command_generate(const Argv& argv);
 int command_logits(const Argv& argv);
 int command_perplexity(const Argv& argv);
+int command_bench_kernels(const Argv& argv);
+int command_membw(const Argv& argv);
 
 }  // namespace qs::cli

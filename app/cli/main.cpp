@@ -28,6 +28,8 @@ const std::map<std::string, Command>& commands() {
           "[--top-p P] [--seed S] [--no-stop] [--json]"}},
         {"logits", {qs::cli::command_logits, "logits MODEL --ids 1,2,3 [--positions 0,2|all] [--json]"}},
         {"perplexity", {qs::cli::command_perplexity, "perplexity MODEL --text-file F [--window W] [--json]"}},
+        {"bench-kernels", {qs::cli::command_bench_kernels, "bench-kernels [--threads T] [--seconds S] [--json]"}},
+        {"membw", {qs::cli::command_membw, "membw [MODEL] [--method M] [--tokens N] [--json]"}},
     };
     return table;
 }

@@ -14,8 +14,10 @@ namespace qs {
 
 namespace {
 
-// Sums 64-bit words with independent accumulators: the compiler vectorises it, and the result
+// Sums 64-bit words with independent accumulators: the compiler vectorises it (one clone per
+// vector width, picked at load time, so the loads are as wide as the kernels'), and the result
 // is consumed so the loads cannot be dropped.
+__attribute__((target_clones("avx512f", "avx2", "default")))
 uint64_t sum_words(const uint64_t* p, int64_t n) {
     uint64_t a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
@@ -55,7 +57,6 @@ BandwidthResult measure_read_bandwidth(int64_t buffer_bytes, int repetitions) {
         best = std::min(best, s);
     }
     r.bytes_per_second = best > 0 ? double(r.buffer_bytes) / best : 0;
-    if (sink.load() == 42) r.repetitions = repetitions;  // keeps the sums observable
     return r;
 }
 

@@ -33,6 +33,19 @@ std::vector<std::string> kernel_summary(const Transformer& t) {
     return out;
 }
 
+int64_t decode_bytes_per_token(const Transformer& t) {
+    auto floats = [](const std::vector<float>& v) { return int64_t(v.size() * sizeof(float)); };
+    int64_t bytes = t.lm_head->weight_bytes() + floats(t.final_norm) +
+                    t.embedding->weight_bytes() / t.embedding->out_features();
+    for (const LayerWeights& l : t.layers) {
+        for (const auto* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down})
+            bytes += (*w)->weight_bytes();
+        bytes += floats(l.input_norm) + floats(l.post_attention_norm) + floats(l.q_bias) +
+                 floats(l.k_bias) + floats(l.v_bias);
+    }
+    return bytes;
+}
+
 std::string method_detail(const std::vector<TensorInfo>& tensors, const QuantOptions& quant) {
     // The description of the first projection says exactly how the bulk of the model is stored.
     for (const TensorInfo& t : tensors)
@@ -88,6 +101,7 @@ std::unique_ptr<Model::Impl> load_impl(const std::string& spec, const LoadOption
     info.method_detail = method_detail(info.tensors, info.quant);
     impl->transformer = std::move(built.transformer);
     info.kernels = kernel_summary(*impl->transformer);
+    info.decode_bytes_per_token = decode_bytes_per_token(*impl->transformer);
     info.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return impl;
 }

@@ -42,6 +42,9 @@ struct ModelInfo {
     int64_t parameters = 0;
     int64_t stored_weight_bytes = 0;  // bytes as stored by the source
     int64_t weight_bytes = 0;         // bytes of the weights as held in memory for inference
+    // Weight bytes one decode step streams from memory: every projection, norm and bias, the
+    // LM head, and a single row of the embedding (only the token's row is read).
+    int64_t decode_bytes_per_token = 0;
     Method method = Method::fp32;     // what the weights are now
     QuantOptions quant;               // options that produced them
     std::string method_detail;        // e.g. "int4 asymmetric g32 with scale search"
