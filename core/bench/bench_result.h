@@ -98,12 +98,17 @@ struct VariantResult {
 
     // Raw samples (milliseconds): per measured prompt run, and per decoded token.
     std::vector<double> ttft_ms, latency_ms, decode_token_ms;
+    // Per measured prompt run (parallel to ttft_ms / latency_ms): which prompt, and its tokens.
+    std::vector<int> sample_prompt;
+    std::vector<int64_t> sample_prompt_tokens;
     Summary ttft, latency, decode_token;
     double prefill_tokens_per_s = kNotMeasured, decode_tokens_per_s = kNotMeasured;
     double prompts_per_s = kNotMeasured;
     double decode_bytes_per_token = kNotMeasured;       // weight bytes streamed per decoded token
     double decode_bandwidth_efficiency = kNotMeasured;  // bytes/token / s/token / read bandwidth
-    Ratio decode_speedup, prefill_speedup, latency_speedup, memory_ratio;  // vs fp32
+    // vs fp32, "> 1" better: decode = mean token time fp32/variant, prefill = mean TTFT
+    // fp32/variant, latency = P50 fp32/variant, memory = weight bytes fp32/variant (exact, no CI).
+    Ratio decode_speedup, prefill_speedup, latency_speedup, memory_ratio;
 
     Accuracy accuracy;
 };

@@ -1,0 +1,44 @@
+#include "bench/figures.h"
+
+#include <cmath>
+#include <numeric>
+
+#include "bench/statistics.h"
+
+namespace qs::bench {
+
+namespace {
+
+double median(const std::vector<double>& x) { return percentile(x, 50); }
+
+}  // namespace
+
+void compute_speed_figures(VariantResult& v, double read_bandwidth_gbps, uint64_t seed) {
+    v.ttft = summarize(v.ttft_ms, seed + 1);
+    v.latency = summarize(v.latency_ms, seed + 2);
+    v.decode_token = summarize(v.decode_token_ms, seed + 3);
+    const double ttft_total = std::accumulate(v.ttft_ms.begin(), v.ttft_ms.end(), 0.0);
+    const double prompt_tokens =
+        static_cast<double>(std::accumulate(v.sample_prompt_tokens.begin(), v.sample_prompt_tokens.end(), int64_t(0)));
+    v.prefill_tokens_per_s = ttft_total > 0 ? prompt_tokens / (ttft_total / 1000.0) : kNotMeasured;
+    v.decode_tokens_per_s = v.decode_token_ms.empty() ? kNotMeasured : 1000.0 / v.decode_token.mean;
+    v.prompts_per_s = v.latency_ms.empty() ? kNotMeasured : 1000.0 / v.latency.mean;
+    const double seconds_per_token = v.decode_token.mean / 1000.0;
+    v.decode_bandwidth_efficiency =
+        std::isfinite(v.decode_bytes_per_token) && std::isfinite(read_bandwidth_gbps) &&
+                read_bandwidth_gbps > 0 && seconds_per_token > 0
+            ? v.decode_bytes_per_token / seconds_per_token / (read_bandwidth_gbps * 1e9)
+            : kNotMeasured;
+}
+
+void compute_ratios(VariantResult& v, const VariantResult& fp32, uint64_t seed) {
+    auto m = [](const std::vector<double>& x) { return mean(x); };
+    v.decode_speedup = bootstrap_ratio(fp32.decode_token_ms, v.decode_token_ms, m, seed + 11);
+    v.prefill_speedup = bootstrap_ratio(fp32.ttft_ms, v.ttft_ms, m, seed + 12);
+    v.latency_speedup = bootstrap_ratio(fp32.latency_ms, v.latency_ms, median, seed + 13);
+    v.memory_ratio = Ratio{};
+    if (fp32.weight_bytes > 0 && v.weight_bytes > 0)
+        v.memory_ratio.value = static_cast<double>(fp32.weight_bytes) / static_cast<double>(v.weight_bytes);
+}
+
+}  // namespace qs::bench

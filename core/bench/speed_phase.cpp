@@ -1,0 +1,65 @@
+// Speed: every variant runs every prompt, interleaved (A B A B ...) so drift of the machine
+// (thermal, other load) hits all variants alike; warmup repetitions are timed the same way and
+// discarded. Each run prefills the prompt and then generates exactly max_new_tokens greedy
+// tokens (no stop at EOS), so every variant does the same work.
+#include <chrono>
+
+#include "bench/engine.h"
+#include "model/generate.h"
+
+namespace qs::bench {
+
+void run_speed_phase(RunState& state) {
+    const BenchmarkSettings& s = state.settings;
+    const size_t n_variants = state.result.variants.size();
+    const size_t n_prompts = state.prompt_tokens.size();
+    const int repetitions = s.warmup + s.runs;
+    const int64_t total = int64_t(repetitions) * int64_t(n_prompts) * int64_t(n_variants);
+    const auto phase_start = std::chrono::steady_clock::now();
+    state.greedy_tokens.assign(n_variants, std::vector<std::vector<int32_t>>(n_prompts));
+
+    GenerateOptions options;
+    options.max_new_tokens = s.max_new_tokens;
+    options.stop_at_eos = false;
+    Control cancel_only;
+    cancel_only.cancel = state.control.cancel;
+
+    int64_t done = 0;
+    for (int rep = 0; rep < repetitions; ++rep) {
+        const bool measured = rep >= s.warmup;
+        for (size_t p = 0; p < n_prompts; ++p) {
+            for (size_t v = 0; v < n_variants; ++v, ++done) {
+                if (state.control.cancelled()) return;
+                if (!state.usable(v)) continue;
+                VariantResult& vr = state.result.variants[v];
+                state.report("Speed: " + vr.method + (measured ? "" : " (warmup)") + ", prompt " +
+                                 std::to_string(p + 1) + "/" + std::to_string(n_prompts) + ", run " +
+                                 std::to_string(rep + 1) + "/" + std::to_string(repetitions),
+                             done, total, phase_start);
+                auto run = generate(*state.models[v], state.prompt_tokens[p], options, cancel_only);
+                if (!run) {
+                    if (run.error().cancelled) return;
+                    state.fail_variant(v, "generation failed: " + run.error().message);
+                    continue;
+                }
+                if (!measured) continue;
+                const double ttft = run->prefill_seconds * 1000.0;
+                double latency = ttft;
+                for (double d : run->decode_seconds) {
+                    vr.decode_token_ms.push_back(d * 1000.0);
+                    latency += d * 1000.0;
+                }
+                vr.ttft_ms.push_back(ttft);
+                vr.latency_ms.push_back(latency);
+                vr.sample_prompt.push_back(static_cast<int>(p));
+                vr.sample_prompt_tokens.push_back(static_cast<int64_t>(state.prompt_tokens[p].size()));
+                if (state.greedy_tokens[v][p].empty()) state.greedy_tokens[v][p] = run->generated_ids;
+                if (vr.status == "pending") vr.status = "ok";
+            }
+            if (measured) state.publish();
+        }
+    }
+    state.report("Speed done", total, total, phase_start);
+}
+
+}  // namespace qs::bench
