@@ -15,6 +15,7 @@ public:
     Fp32Linear(Buffer w, int64_t out, int64_t in) : FormatLinear(out, in), w_(std::move(w)) {}
 
     void forward(const float* x, int64_t m, float* y) const override {
+        if (m <= 0) return;
         const int64_t N = out_features(), K = in_features();
         const float* w = w_.as<float>();
         if (m < kGemmMinRows) {
@@ -51,6 +52,7 @@ public:
         : FormatLinear(out, in), w_(std::move(w)), bf16_(bf16) {}
 
     void forward(const float* x, int64_t m, float* y) const override {
+        if (m <= 0) return;
         const int64_t N = out_features(), K = in_features();
         const uint16_t* w = w_.as<uint16_t>();
         const kern::Table& t = kern::active_table();

@@ -40,6 +40,7 @@ public:
           groups_(int4_padded_k(in, o.group_size) / o.group_size) {}
 
     void forward(const float* x, int64_t m, float* y) const override {
+        if (m <= 0) return;
         const int64_t N = out_features(), K = in_features();
         const kern::Table& t = kern::active_table();
         const kern::Int4View w = view();

@@ -29,6 +29,7 @@ public:
     }
 
     void forward(const float* x, int64_t m, float* y) const override {
+        if (m <= 0) return;
         if (mode_ == Int8Mode::weight_only)
             forward_weight_only(x, m, y);
         else
