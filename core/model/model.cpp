@@ -3,19 +3,16 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/allocator_tuning.h"
 #include "formats/model_locator.h"
 #include "model/kv_cache.h"
 #include "model/model_builder.h"
+#include "model/model_impl.h"
 #include "model/transformer.h"
 #include "tokenizer/tokenizer.h"
 
 namespace qs {
 
-struct Model::Impl {
-    ModelInfo info;
-    std::unique_ptr<Transformer> transformer;
-    std::unique_ptr<Tokenizer> tokenizer;
-};
 
 struct Session::State {
     KvCache cache;
@@ -62,6 +59,7 @@ std::string method_detail(const std::vector<TensorInfo>& tensors, const QuantOpt
 std::unique_ptr<Model::Impl> load_impl(const std::string& spec, const LoadOptions& options,
                                        const Control& control) {
     const auto start = std::chrono::steady_clock::now();
+    tune_allocator();
     if (std::string problem = validate(options.quant); !problem.empty()) fail(problem);
     LocatedModel located = locate_model(spec);
     if (located.quantization && options.quant.method != Method::fp32)

@@ -96,6 +96,7 @@ private:
     explicit Model(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
     friend class Session;
+    friend Status save_model(const Model&, const std::string&, bool, const Control&);
 };
 
 class Session {

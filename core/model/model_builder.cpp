@@ -99,8 +99,10 @@ BuiltModel build_transformer(const WeightSource& source, const QuantOptions& opt
     const std::string verb = quantizing ? "Quantizing" : "Loading";
 
     auto matrix = [&](const std::string& name, int64_t out, int64_t in, bool embedding_or_head) {
-        expect_shape(source, name, {out, in});
         std::shared_ptr<PackedLinear> packed;
+        // A stored quantized matrix has its own shapes (packed codes, scales); its format
+        // checks them against [out, in] when it is rebuilt.
+        if (!manifest) expect_shape(source, name, {out, in});
         if (manifest) {
             auto it = manifest->find(name);
             if (it == manifest->end())
