@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/prefetch.h"
 
 namespace qs::kern {
 namespace {
@@ -97,8 +98,12 @@ inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, floa
 template <int R, int M, class L>
 inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x,
                          float* y, int64_t ldy) {
+    RowPrefetch pf(load.w, K * int64_t(sizeof(*load.w)), n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) dense_step<R, M>(load, K, n, x, y, ldy);
+    for (; n + R <= n1; n += R) {
+        pf.before(n, R);
+        dense_step<R, M>(load, K, n, x, y, ldy);
+    }
     for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy);
 }
 
@@ -233,8 +238,12 @@ inline void i8d_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
 template <int R, int M>
 inline void i8d_rows_m(const int8_t* w, const float* wscale, int64_t K, int64_t n0, int64_t n1,
                        const int8_t* q, const float* sx, float* y, int64_t ldy) {
+    RowPrefetch pf(w, K, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) i8d_step<R, M>(w, wscale, K, n, q, sx, y, ldy);
+    for (; n + R <= n1; n += R) {
+        pf.before(n, R);
+        i8d_step<R, M>(w, wscale, K, n, q, sx, y, ldy);
+    }
     for (; n < n1; ++n) i8d_step<1, M>(w, wscale, K, n, q, sx, y, ldy);
 }
 
@@ -452,8 +461,15 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
 template <int R, int M, int G, bool ASYM>
 inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, float* y,
                       int64_t ldy) {
+    RowPrefetch pq(w.q, w.blocks * 16, n0, n1), ps(w.scale, w.groups * 2, n0, n1),
+        pm(ASYM ? w.min : w.scale, w.groups * 2, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) i4_step<R, M, G, ASYM>(w, n, a, y, ldy);
+    for (; n + R <= n1; n += R) {
+        pq.before(n, R);
+        ps.before(n, R);
+        if constexpr (ASYM) pm.before(n, R);
+        i4_step<R, M, G, ASYM>(w, n, a, y, ldy);
+    }
     for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy);
 }
 
