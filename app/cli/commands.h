@@ -14,5 +14,7 @@ int command_logits(const Argv& argv);
 int command_perplexity(const Argv& argv);
 int command_bench_kernels(const Argv& argv);
 int command_membw(const Argv& argv);
+int command_benchmark(const Argv& argv);
+int command_memory_probe(const Argv& argv);
 
 }  // namespace qs::cli

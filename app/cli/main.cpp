@@ -30,6 +30,14 @@ const std::map<std::string, Command>& commands() {
         {"perplexity", {qs::cli::command_perplexity, "perplexity MODEL --text-file F [--window W] [--json]"}},
         {"bench-kernels", {qs::cli::command_bench_kernels, "bench-kernels [--threads T] [--seconds S] [--json]"}},
         {"membw", {qs::cli::command_membw, "membw [MODEL] [--method M] [--tokens N] [--json]"}},
+        {"benchmark",
+         {qs::cli::command_benchmark,
+          "benchmark [MODEL] [--methods fp32,int8-dynamic,...] [--group-size G] [--prompts FILE] [--eval-text FILE]\n"
+          "      [--task FILE] [--task-template T] [--task-rows N] [--max-new-tokens N] [--runs N] [--warmup N]\n"
+          "      [--threads T] [--eval-tokens N] [--seed S] [--json FILE] [--csv FILE] [--no-memory]"}},
+        {"memory-probe",
+         {qs::cli::command_memory_probe,
+          "memory-probe MODEL [--method M] [--prompt-tokens N] [--max-new-tokens N] [--json]  (benchmark's child)"}},
     };
     return table;
 }

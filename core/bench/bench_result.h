@@ -59,6 +59,8 @@ struct BenchmarkSettings {
     int threads = 0;                   // 0: all cores
     uint64_t seed = 1234;
     int eval_tokens = 0;               // cap on evaluation tokens (0: whole text)
+    std::string task_template = "Review: {text}\nSentiment:";  // {"text","label"} task rows
+    int task_rows = 0;                 // cap on task rows scored (0: all)
     bool measure_memory = true;        // peak RSS in an isolated child process per variant
     std::string probe_executable;      // the `quantscope` binary used as that child process
     std::string save_dir;              // when set, each quantized variant is saved there

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <unistd.h>
 
 #include "bench/engine.h"
 #include "bench/figures.h"
@@ -47,6 +48,8 @@ std::string check_settings(const BenchmarkSettings& s) {
     if (s.warmup < 0) return "--warmup must not be negative";
     if (s.max_new_tokens < 1) return "--max-new-tokens must be at least 1";
     if (s.eval_tokens < 0) return "--eval-tokens must not be negative";
+    for (const std::string* path : {&s.eval_text_path, &s.task_path})
+        if (!path->empty() && access(path->c_str(), R_OK) != 0) return *path + ": cannot read the file";
     for (const QuantOptions& q : s.methods)
         if (std::string problem = validate(q); !problem.empty()) return problem;
     return {};
@@ -75,6 +78,9 @@ Status load_variants(RunState& state) {
             continue;
         }
         const ModelInfo& info = (*model)->info();
+        if (i == 0 && info.method != Method::fp32)
+            state.result.notes.push_back("the reference \"fp32\" entry is the model as stored (" +
+                                         method_name(info.method) + "): ratios and agreement are against it");
         v.method_detail = info.method_detail;
         v.kernels = info.kernels;
         v.quantized_tensors.clear();
@@ -106,6 +112,7 @@ Status prepare_prompts(RunState& state) {
                          " positions"};
         state.prompt_tokens.push_back(std::move(ids));
     }
+    state.result.settings.prompts = texts;  // the report names the prompts actually timed
     if (!model.tokenizer())
         state.result.notes.push_back(
             "the model has no tokenizer: prompts are fed as one token id per byte (byte % vocab)");
@@ -170,6 +177,8 @@ Result<BenchmarkResult> run_benchmark(const BenchmarkSettings& settings, const C
             fail(p.error().message);
         } else {
             run_speed_phase(state);
+            run_memory_phase(state);
+            run_accuracy_phase(state);
         }
 
         r.complete = !control.cancelled();

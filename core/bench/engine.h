@@ -20,6 +20,7 @@ struct RunState {
     std::vector<std::vector<int32_t>> prompt_tokens;  // tokens of each prompt (from fp32)
     // Greedy tokens of the first measured run of each prompt, per variant (greedy agreement).
     std::vector<std::vector<std::vector<int32_t>>> greedy_tokens;
+    std::vector<int32_t> eval_tokens;  // the evaluation text's tokens (no BOS)
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     RunState(const BenchmarkSettings& s, const Control& c, const UpdateFn& u)
@@ -37,5 +38,7 @@ struct RunState {
 // The phases, in the order run_benchmark calls them. Each stops early (without throwing) when
 // the run is cancelled; a variant that fails is marked failed and the others go on.
 void run_speed_phase(RunState& state);
+void run_memory_phase(RunState& state);
+void run_accuracy_phase(RunState& state);
 
 }  // namespace qs::bench

@@ -1,8 +1,8 @@
 // RFC 4180 CSV exports of a benchmark result: CRLF line ends, fields holding a comma, a quote
 // or a line break are quoted with inner quotes doubled. Numbers are written with enough digits
-// to read back the same double; unmeasured figures are empty fields.
+// to read back the same double (shortest form); unmeasured figures are empty fields.
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 
 #include "bench/benchmark.h"
 
@@ -23,8 +23,8 @@ std::string field(const std::string& s) {
 std::string field(double v) {
     if (!std::isfinite(v)) return {};
     char buf[40];
-    std::snprintf(buf, sizeof(buf), "%.17g", v);
-    return buf;
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);  // shortest exact text
+    return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
 std::string field(int64_t v) { return v < 0 ? std::string() : std::to_string(v); }

@@ -52,6 +52,8 @@ json settings_json(const BenchmarkSettings& s) {
             {"threads", s.threads},
             {"seed", s.seed},
             {"eval_tokens", s.eval_tokens},
+            {"task_template", s.task_template},
+            {"task_rows", s.task_rows},
             {"measure_memory", s.measure_memory},
             {"probe_executable", s.probe_executable},
             {"save_dir", s.save_dir}};
@@ -203,6 +205,8 @@ BenchmarkSettings get_settings(const json& j) {
     read(j, "threads", s.threads);
     read(j, "seed", s.seed);
     read(j, "eval_tokens", s.eval_tokens);
+    read(j, "task_template", s.task_template);
+    read(j, "task_rows", s.task_rows);
     read(j, "measure_memory", s.measure_memory);
     read(j, "probe_executable", s.probe_executable);
     read(j, "save_dir", s.save_dir);
