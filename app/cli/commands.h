@@ -16,5 +16,6 @@ int command_bench_kernels(const Argv& argv);
 int command_membw(const Argv& argv);
 int command_benchmark(const Argv& argv);
 int command_memory_probe(const Argv& argv);
+int command_quantize(const Argv& argv);
 
 }  // namespace qs::cli

@@ -29,6 +29,10 @@ const std::map<std::string, Command>& commands() {
         {"logits", {qs::cli::command_logits, "logits MODEL --ids 1,2,3 [--positions 0,2|all] [--json]"}},
         {"perplexity", {qs::cli::command_perplexity, "perplexity MODEL --text-file F [--window W] [--json]"}},
         {"bench-kernels", {qs::cli::command_bench_kernels, "bench-kernels [--threads T] [--seconds S] [--json]"}},
+        {"quantize",
+         {qs::cli::command_quantize,
+          "quantize MODEL --method M [--group-size G] [--fp32-embeddings] -o DIR [--force] [--json]\n"
+          "  quantscope quantize DIR --stats [--json]"}},
         {"membw", {qs::cli::command_membw, "membw [MODEL] [--method M] [--tokens N] [--json]"}},
         {"benchmark",
          {qs::cli::command_benchmark,
