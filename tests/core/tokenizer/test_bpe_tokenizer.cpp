@@ -61,8 +61,10 @@ QJsonObject tiny_tokenizer_json() {
     };
     const QJsonObject split{
         {"type", "Split"},
-        {"pattern", QJsonObject{{"Regex", "\'s|\'t|\'re|\'ve|\'m|\'ll|\'d|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+"
-                                  "[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}}},
+        // Qwen2's split pattern.
+        {"pattern", QJsonObject{{"Regex", "\'s|\'t|\'re|\'ve|\'m|\'ll|\'d|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|"
+                                          "\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|"
+                                          "\\s+(?!\\S)|\\s+"}}},
         {"behavior", "Isolated"},
         {"invert", false}};
     const QJsonObject byte_level{{"type", "ByteLevel"},
@@ -89,6 +91,13 @@ QString write_tiny_tokenizer_json(const QTemporaryDir& dir) {
     const QString path = dir.filePath("tokenizer.json");
     write_file(path, QJsonDocument(tiny_tokenizer_json()).toJson());
     return path;
+}
+
+// A tokenizer.json with a ByteLevel pre-tokenizer, the given members of its BPE model, and more
+// top-level members (starting with a comma).
+QByteArray byte_level_bpe(const char* model_members, const char* more = "") {
+    return QByteArray(R"({"model": {"type": "BPE", )") + model_members +
+           R"(}, "pre_tokenizer": {"type": "ByteLevel"})" + more + "}";
 }
 
 // An error of load_tokenizer(path): its message, which must name `names` and be one line.
@@ -248,23 +257,23 @@ private slots:
             << "WordPiece";
         QTest::newRow("no merges")
             << "tokenizer.json"
-            << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0}}, "pre_tokenizer": {"type": "ByteLevel"}})")
+            << byte_level_bpe(R"("vocab": {"a": 0})")
             << "merges";
         QTest::newRow("merge of unknown token")
             << "tokenizer.json"
-            << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a q"]}, "pre_tokenizer": {"type": "ByteLevel"}})")
+            << byte_level_bpe(R"("vocab": {"a": 0}, "merges": ["a q"])")
             << "a q";
         QTest::newRow("vocab with string id")
             << "tokenizer.json"
-            << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}, "pre_tokenizer": {"type": "ByteLevel"}})")
+            << byte_level_bpe(R"("vocab": {"a": "zero"}, "merges": [])")
             << "\"a\"";
         QTest::newRow("huge id")
             << "tokenizer.json"
-            << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 2000000000}, "merges": []}, "pre_tokenizer": {"type": "ByteLevel"}})")
+            << byte_level_bpe(R"("vocab": {"a": 2000000000}, "merges": [])")
             << "2000000000";
         QTest::newRow("bad regex")
             << "tokenizer.json"
-            // (A plain string: moc misreads raw strings holding an unbalanced parenthesis.)
+            // (A plain string: as a raw string here, moc failed to find the test class.)
             << QByteArray("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []},"
                           " \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": ["
                           "{\"type\": \"Split\", \"pattern\": {\"Regex\": \"(unclosed\"},"
@@ -273,7 +282,8 @@ private slots:
             << "Split pattern";
         QTest::newRow("added token without content")
             << "tokenizer.json"
-            << QByteArray(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "pre_tokenizer": {"type": "ByteLevel"}, "added_tokens": [{"id": 1}]})")
+            << byte_level_bpe(R"("vocab": {"a": 0}, "merges": [])",
+                              R"(, "added_tokens": [{"id": 1}])")
             << "added token";
         QTest::newRow("vocab.json not an object") << "vocab.json" << QByteArray("[\"a\"]")
                                                   << "vocabulary";
