@@ -21,7 +21,7 @@ struct Command {
 const std::map<std::string, Command>& commands() {
     static const std::map<std::string, Command> table = {
         {"stats", {qs::cli::command_stats, "stats MODEL [--method M] [--json]"}},
-        {"tokenize", {qs::cli::command_tokenize, "tokenize --tokenizer PATH --text TEXT [--json]"}},
+        {"tokenize", {qs::cli::command_tokenize, "tokenize [MODEL] [--tokenizer PATH] --text TEXT [--json]"}},
         {"generate",
          {qs::cli::command_generate,
           "generate MODEL [--prompt TEXT | --prompt-ids 1,2,3] [--max-new-tokens N] [--temperature T] "
