@@ -78,7 +78,9 @@ Result<std::vector<ModelAgreement>> compare_to_reference(const Model& reference,
             const std::vector<int32_t>& input = windows.inputs[w];
             std::vector<int64_t> positions(input.size() - 1);
             std::iota(positions.begin(), positions.end(), 0);
-            ref_logp.assign(positions.size() * size_t(vocab), 0.0f);
+            // Without candidates only the reference's perplexity is needed.
+            const bool keep = !candidates.empty();
+            ref_logp.assign(keep ? positions.size() * size_t(vocab) : 0, 0.0f);
             ref_top.assign(positions.size(), 0);
 
             control.check();
@@ -86,8 +88,7 @@ Result<std::vector<ModelAgreement>> compare_to_reference(const Model& reference,
                                std::to_string(windows.inputs.size()) + ", fp32 reference",
                            int64_t(w) * int64_t(candidates.size() + 1), steps);
             Status s = reference.forward(input, positions, [&](int64_t p, const float* logits) {
-                float* row = ref_logp.data() + p * vocab;
-                log_softmax(logits, vocab, row);
+                if (keep) log_softmax(logits, vocab, ref_logp.data() + p * vocab);
                 ref_top[p] = top1(logits, vocab);
                 tallies[0].nll += token_nll(logits, vocab, input[p + 1]);
                 ++tallies[0].scored;

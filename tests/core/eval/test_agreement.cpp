@@ -1,5 +1,6 @@
 // Accuracy against fp32 and task scoring, checked against independent references: stories260K
-// perplexity through the benchmark engine equals the NumPy reference (reference_outputs.json),
+// perplexity through the benchmark engine equals the NumPy reference (reference_outputs.json, first
+// window: the whole 933-window corpus takes minutes and is left to the foundation's tests),
 // a model compared with itself has KL 0 and full top-1 agreement, and log-likelihood scoring
 // picks the obvious continuation.
 #include <QtTest>
@@ -34,8 +35,7 @@ bench::BenchmarkSettings stories_settings(const QString& model, const QString& t
 class TestAgreement : public QObject {
     Q_OBJECT
 private slots:
-    // reference_outputs.json: first window (BOS + 511 tokens) mean NLL 1.4558768261147088,
-    // whole corpus (933 windows) ppl 5.710890812784867.
+    // reference_outputs.json: first window (BOS + 511 tokens) mean NLL 1.4558768261147088.
     void stories260kFirstWindowThroughEngine() {
         QS_REQUIRE_SHARED(model, "data/stories260K/stories260K.bin");
         QS_REQUIRE_SHARED(tok, "data/stories260K/tok512.model");
@@ -56,20 +56,6 @@ private slots:
         QCOMPARE(q.worst.size(), size_t(20));
         QVERIFY(q.worst.front().kl >= q.worst.back().kl);
         QVERIFY(!q.worst.front().target.empty());
-    }
-
-    void stories260kWholeCorpusThroughEngine() {
-        QS_REQUIRE_SHARED(model, "data/stories260K/stories260K.bin");
-        QS_REQUIRE_SHARED(tok, "data/stories260K/tok512.model");
-        QS_REQUIRE_SHARED(text, "data/corpora/tinystories_sample.txt");
-        bench::BenchmarkSettings s = stories_settings(model, tok, text);
-        s.methods = {};
-        s.eval_tokens = 0;
-        auto r = bench::run_benchmark(s, {});
-        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
-        const bench::Accuracy& a = r->variants[0].accuracy;
-        QCOMPARE(a.tokens_scored, int64_t(476763));
-        QVERIFY2(std::abs(a.perplexity - 5.710890812784867) < 1e-4, qPrintable(QString::number(a.perplexity, 'g', 12)));
     }
 
     void modelAgreesWithItself() {
