@@ -1,5 +1,6 @@
 #include "bench_runner.h"
 
+#include <QElapsedTimer>
 #include <QThread>
 
 #include "bench/benchmark.h"
@@ -60,27 +61,6 @@ void BenchRunner::endThread() {
     thread_->wait();
     delete thread_;
     thread_ = nullptr;
-}
-
-void EtaEstimator::reset() {
-    clock_.invalidate();
-    last_fraction_ = -1;
-}
-
-double EtaEstimator::update(qint64 done, qint64 total) {
-    if (total <= 0) return -1;
-    const double fraction = double(done) / double(total);
-    if (!clock_.isValid() || fraction < last_fraction_) {
-        clock_.start();
-        last_fraction_ = fraction;
-        start_fraction_ = fraction;
-        return -1;
-    }
-    last_fraction_ = fraction;
-    const double elapsed = clock_.elapsed() / 1000.0;
-    const double gained = fraction - start_fraction_;
-    if (gained <= 0 || elapsed < 1.0) return -1;
-    return elapsed * (1.0 - fraction) / gained;
 }
 
 }  // namespace qs::ui

@@ -2,7 +2,6 @@
 // Runs one benchmark on a worker thread and hands its progress and snapshots to the GUI thread
 // through queued signals (each carries its own copy of the data). Cancel sets core's
 // CancelToken, which the engine checks between layers and samples.
-#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -43,20 +42,6 @@ private:
 
     QThread* thread_ = nullptr;
     std::shared_ptr<CancelToken> token_;
-};
-
-// Estimates the time left from the progress fraction, restarting whenever a new stage begins
-// (its done/total goes backwards), so an ETA is only shown once a stage has made progress.
-class EtaEstimator {
-public:
-    void reset();
-    // Returns the seconds left, or a negative number when no estimate is possible yet.
-    double update(qint64 done, qint64 total);
-
-private:
-    QElapsedTimer clock_;
-    double last_fraction_ = -1;
-    double start_fraction_ = 0;  // fraction when the clock started
 };
 
 }  // namespace qs::ui

@@ -158,7 +158,6 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
     if (shown.empty()) {
         no_data(plot, sample_kind_label(kind) + QStringLiteral(": no samples yet"));
         apply_palette(plot, plot->palette());
-        plot->replot();
         return;
     }
     size_t most = 0;
@@ -224,7 +223,6 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
         }
     }
     apply_palette(plot, plot->palette());
-    plot->replot();
 }
 
 void plot_memory(QCustomPlot* plot, const BenchmarkResult& result) {
@@ -272,7 +270,6 @@ void plot_memory(QCustomPlot* plot, const BenchmarkResult& result) {
     weights->addToLegend(legend);
     rss->addToLegend(legend);
     apply_palette(plot, plot->palette());
-    plot->replot();
 }
 
 void plot_accuracy(QCustomPlot* plot, const BenchmarkResult& result) {
@@ -322,7 +319,6 @@ void plot_accuracy(QCustomPlot* plot, const BenchmarkResult& result) {
         if (count == 0) title->setText(title->text() + QStringLiteral(" — not measured"));
     }
     apply_palette(plot, plot->palette());
-    plot->replot();
 }
 
 }  // namespace qs::ui

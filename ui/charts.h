@@ -1,6 +1,7 @@
 #pragma once
 // Draws a benchmark result into QCustomPlot charts. The same functions fill the window's live
-// charts and the PDF's, so what is printed is what was shown. Every plottable is named after its
+// charts and the PDF's, so what is printed is what was shown. They set up plottables only; the
+// caller replots (the window only the chart on screen, the PDF renders with toPainter). Every plottable is named after its
 // variant (and series) so tests can find it and compare it to the result.
 #include <QColor>
 #include <QString>

@@ -115,14 +115,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progress_->setMinimumWidth(200);
     stage_ = new QLabel(tr("Idle"));
     stage_->setMinimumWidth(260);
-    eta_label_ = new QLabel;
-    eta_label_->setMinimumWidth(110);
     auto* run_bar = new QHBoxLayout;
     run_bar->addWidget(run_button_);
     run_bar->addWidget(cancel_button_);
     run_bar->addWidget(progress_, 1);
     run_bar->addWidget(stage_, 1);
-    run_bar->addWidget(eta_label_);
 
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
@@ -214,10 +211,8 @@ void MainWindow::startRun() {
     banner_->hide();
     current_view_->clear();
     tabs_->setCurrentIndex(0);
-    eta_.reset();
     progress_->setRange(0, 0);  // busy until the first progress report
     stage_->setText(tr("Starting…"));
-    eta_label_->clear();
     if (!runner_->start(settings)) return;
     setRunning(true);
 }
@@ -235,9 +230,7 @@ void MainWindow::onProgress(const QString& stage, qint64 done, qint64 total) {
     const double scale = total > 1000000 ? 1000000.0 / double(total) : 1.0;
     progress_->setRange(0, int(std::max<qint64>(1, qint64(total * scale))));
     progress_->setValue(int(done * scale));
-    stage_->setText(stage);
-    const double left = eta_.update(done, total);
-    eta_label_->setText(left >= 0 ? tr("about %1 left").arg(format_duration(left)) : QString());
+    stage_->setText(stage);  // the engine's stage text carries its ETA ("…, ETA 12 s")
 }
 
 void MainWindow::onSnapshot(const bench::BenchmarkResult& result) {
@@ -251,7 +244,6 @@ void MainWindow::onFinished(bool ok, const bench::BenchmarkResult& result, const
     setRunning(false);
     progress_->setRange(0, 1);
     progress_->setValue(ok && !cancelled ? 1 : 0);
-    eta_label_->clear();
     if (ok) {
         bench::BenchmarkResult shown = result;
         shown.system.qt_version = qVersion();

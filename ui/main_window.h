@@ -76,12 +76,10 @@ private:
     QPushButton* cancel_button_;
     QProgressBar* progress_;
     QLabel* stage_;
-    QLabel* eta_label_;
     QWidget* setup_area_;
     QAction* run_action_;
     QAction* cancel_action_;
     BenchRunner* runner_;
-    EtaEstimator eta_;
     QTimer* redraw_timer_;
     bench::BenchmarkResult pending_;  // newest snapshot not drawn yet
     QString probe_;

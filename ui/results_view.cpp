@@ -64,7 +64,6 @@ QTableWidget* make_table(QWidget* parent) {
 QCustomPlot* make_plot(QWidget* parent) {
     auto* plot = new QCustomPlot(parent);
     plot->setMinimumSize(360, 240);
-    plot->setAntialiasedElements(QCP::aeAll);
     return plot;
 }
 
@@ -137,7 +136,11 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent) {
     chart_tabs_->addTab(memory_plot_, tr("Memory"));
     accuracy_plot_ = make_plot(this);
     chart_tabs_->addTab(accuracy_plot_, tr("Accuracy"));
-    connect(sample_kind_, &QComboBox::currentIndexChanged, this, [this] { redrawLatency(); });
+    connect(sample_kind_, &QComboBox::currentIndexChanged, this, [this] {
+        redrawLatency();
+        replotVisible();
+    });
+    connect(chart_tabs_, &QTabWidget::currentChanged, this, [this] { replotVisible(); });
 
     auto* table_tabs = new QTabWidget(this);
     speed_table_ = make_table(this);
@@ -212,6 +215,23 @@ void ResultsView::setResult(const BenchmarkResult& result) {
     }
     fillWorstTable();
     fillNotes();
+    stale_ = {latency_plot_, memory_plot_, accuracy_plot_};
+    replotVisible();
+}
+
+void ResultsView::replotVisible() {
+    // Rendering is the costly part of a live update: only the chart on screen is rendered now,
+    // the others when their tab is opened.
+    for (QCustomPlot* plot : {latency_plot_, memory_plot_, accuracy_plot_})
+        if (stale_.contains(plot) && plot->isVisible()) {
+            plot->replot();
+            stale_.remove(plot);
+        }
+}
+
+void ResultsView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    replotVisible();
 }
 
 void ResultsView::redrawLatency() { plot_latency(latency_plot_, result_, sampleKind()); }

@@ -2,6 +2,7 @@
 // One benchmark result on screen: the summary lines, the charts (latency histograms, memory,
 // accuracy) and the tables (speed, accuracy, worst tokens, notes). Shows partial results while
 // a run is going (setResult is called with each snapshot) and saved runs opened from disk.
+#include <QSet>
 #include <QWidget>
 
 #include "bench/bench_result.h"
@@ -35,13 +36,18 @@ public:
     QLabel* summaryLabel() const { return summary_; }
     SampleKind sampleKind() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void replotVisible();
     void redrawLatency();
     void fillSpeedTable();
     void fillAccuracyTable();
     void fillWorstTable();
     void fillNotes();
 
+    QSet<QCustomPlot*> stale_;  // drawn into but not yet rendered
     bench::BenchmarkResult result_;
     bool has_result_ = false;
     QLabel* summary_;

@@ -1,5 +1,7 @@
 #include "run_setup.h"
 
+#include "bench/prompts.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDragEnterEvent>
@@ -18,12 +20,6 @@
 #include <QThread>
 
 namespace qs::ui {
-
-QStringList default_prompts() {
-    return {QStringLiteral("Once upon a time, there was a little girl named Lily."),
-            QStringLiteral("The dog ran to the park because"),
-            QStringLiteral("Tom and his mom went to the store to buy")};
-}
 
 PathField::PathField(Kind kind, const QString& suffix, const QString& placeholder, QWidget* parent)
     : QWidget(parent), kind_(kind), suffix_(suffix) {
@@ -94,7 +90,9 @@ RunSetup::RunSetup(QWidget* parent) : QWidget(parent) {
             [this] { emit int4GroupSizeChanged(int4GroupSize()); });
 
     prompts_ = new QPlainTextEdit(this);
-    prompts_->setPlainText(default_prompts().join(QLatin1Char('\n')));
+    QStringList defaults;  // the engine's own defaults, shown so they can be edited
+    for (const std::string& p : bench::default_prompts()) defaults << QString::fromStdString(p);
+    prompts_->setPlainText(defaults.join(QLatin1Char('\n')));
     prompts_->setToolTip(tr("One prompt per line; each is generated runs + warm-up times per variant"));
     prompts_->setMinimumHeight(60);
     prompts_->setMaximumHeight(90);

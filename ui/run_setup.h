@@ -76,8 +76,4 @@ private:
     QLineEdit* edit_;
 };
 
-// The prompts a new run starts with: short story openings the demo model and real models both
-// continue sensibly.
-QStringList default_prompts();
-
 }  // namespace qs::ui
