@@ -2,7 +2,10 @@
 // application, parses the command line and shows the window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
+#include <cstdio>
 
+#include "builtin_models.h"
 #include "common/version.h"
 #include "main_window.h"
 #include "model_panel.h"
@@ -24,6 +27,12 @@ int main(int argc, char** argv) {
                              QStringLiteral("Run the screenshot tour (empty, model, running, results) into DIR and quit."),
                              QStringLiteral("DIR"));
     parser.addOption(shots);
+    // For the package test: proves the installed binary starts, finds its built-in models and
+    // loads one, without a display (QT_QPA_PLATFORM=offscreen) and in a second.
+    QCommandLineOption smoke(QStringLiteral("smoke-test"),
+                             QStringLiteral("Show the window, load the model (default: the first built-in one) "
+                                            "once the event loop runs, print what was loaded and quit: exit 0 if it loaded, 2 if not."));
+    parser.addOption(smoke);
     parser.process(app);
 
     qs::ui::MainWindow window;
@@ -33,6 +42,15 @@ int main(int argc, char** argv) {
         options.dir = parser.value(shots);
         if (!parser.positionalArguments().isEmpty()) options.model = parser.positionalArguments().front();
         if (!qs::ui::start_screenshot_tour(window, options)) return 2;
+    } else if (parser.isSet(smoke)) {
+        const QString model = parser.positionalArguments().isEmpty()
+            ? qs::ui::builtin_models(QCoreApplication::applicationDirPath()).front().spec
+            : parser.positionalArguments().front();
+        QTimer::singleShot(0, &window, [&window, model] {
+            const bool loaded = window.modelPanel()->loadModel(model);
+            std::printf("%s %s\n", loaded ? "loaded" : "could not load", qPrintable(model));
+            QApplication::exit(loaded ? 0 : 2);
+        });
     } else if (!parser.positionalArguments().isEmpty()) {
         window.modelPanel()->loadModel(parser.positionalArguments().front());
     }
