@@ -29,9 +29,10 @@ int main(int argc, char** argv) {
     parser.addOption(shots);
     // For the package test: proves the installed binary starts, finds its built-in models and
     // loads one, without a display (QT_QPA_PLATFORM=offscreen) and in a second.
-    QCommandLineOption smoke(QStringLiteral("smoke-test"),
-                             QStringLiteral("Show the window, load the model (default: the first built-in one) "
-                                            "once the event loop runs, print what was loaded and quit: exit 0 if it loaded, 2 if not."));
+    QCommandLineOption smoke(
+        QStringLiteral("smoke-test"),
+        QStringLiteral("Show the window, load the model (default: the first built-in one) once the "
+                       "event loop runs, print what was loaded and quit (exit 0 if it loaded)."));
     parser.addOption(smoke);
     parser.process(app);
 
