@@ -47,13 +47,15 @@ QColor method_color(Method method) {
     return colors[int(method) % 6];
 }
 
-SharedHistogram shared_histogram(const std::vector<const std::vector<double>*>& series, int bins) {
+SharedHistogram shared_histogram(const std::vector<const std::vector<double>*>& series, int bins,
+                                 double cap) {
     SharedHistogram h;
     double lo = INFINITY, hi = -INFINITY;
     for (const auto* s : series)
         for (double x : *s)
-            if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+            if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, std::min(x, cap));
     h.counts.assign(series.size(), {});
+    h.overflow.assign(series.size(), 0);
     if (!std::isfinite(lo)) return h;
     if (hi - lo < 1e-9) lo -= 0.5, hi += 0.5;  // all samples equal: one visible bin around them
     h.bins = std::max(1, bins);
@@ -63,6 +65,7 @@ SharedHistogram shared_histogram(const std::vector<const std::vector<double>*>& 
         h.counts[i].assign(h.bins, 0);
         for (double x : *series[i]) {
             if (!std::isfinite(x)) continue;
+            if (x > hi) ++h.overflow[i];
             const int b = std::clamp(int((x - lo) / h.width), 0, h.bins - 1);  // hi -> last bin
             h.max_count = std::max(h.max_count, ++h.counts[i][b]);
         }
@@ -164,7 +167,16 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
     for (const auto* s : series) most = std::max(most, s->size());
     // about sqrt(n) bins, enough to show shape without empty combs on small runs
     const int bins = std::clamp(int(std::ceil(std::sqrt(double(most)))), 5, 40);
-    const SharedHistogram h = shared_histogram(series, bins);
+    // The axis ends at 1.5 × the largest P95 (or the slowest sample, if sooner): one noisy
+    // variant's tail must not squeeze every histogram into its first bin. Markers beyond the
+    // axis are drawn at its edge with an arrow.
+    double cap = -INFINITY;
+    for (const VariantResult* v : shown) {
+        const double p95 = summary_of(*v, kind).p95;
+        const auto& x = samples_of(*v, kind);
+        cap = std::max(cap, measured(p95) ? p95 * 1.5 : *std::max_element(x.begin(), x.end()));
+    }
+    const SharedHistogram h = shared_histogram(series, bins, cap);
 
     auto* layout = plot->plotLayout();
     add_title(plot, layout, 0, 0, sample_kind_label(kind) +
@@ -186,7 +198,9 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
         QCPAxis* y = rect->axis(QCPAxis::atLeft);
         x->setRange(h.lo, h.lo + h.width * h.bins);
         y->setRange(0, y_max);
-        x->setLabel(QStringLiteral("ms"));
+        const double axis_end = h.lo + h.width * h.bins;
+        x->setLabel(h.overflow[i] > 0 ? QStringLiteral("ms (last bin: %1 beyond the axis)").arg(h.overflow[i])
+                                      : QStringLiteral("ms"));
         if (col == 0) y->setLabel(QStringLiteral("samples"));
         auto* bars = new QCPBars(x, y);
         bars->setName(name);
@@ -200,12 +214,14 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
         const std::pair<const char*, double> marks[] = {{"P50", s.p50}, {"P95", s.p95}, {"P99", s.p99}};
         for (int m = 0; m < 3; ++m) {
             if (!measured(marks[m].second)) continue;
+            const bool beyond = marks[m].second > axis_end;
+            const double at = beyond ? axis_end : marks[m].second;
             auto* line = new QCPItemStraightLine(plot);
             line->setObjectName(name + QLatin1Char(' ') + marks[m].first);
             line->setClipAxisRect(rect);
             for (QCPItemPosition* p : {line->point1, line->point2}) p->setAxes(x, y);
-            line->point1->setCoords(marks[m].second, 0);
-            line->point2->setCoords(marks[m].second, 1);
+            line->point1->setCoords(at, 0);
+            line->point2->setCoords(at, 1);
             line->setPen(QPen(c.darker(170), 1.5, m == 0 ? Qt::SolidLine : Qt::DashLine));
             // labels at staggered heights so close percentiles do not overlap
             auto* label = new QCPItemText(plot);
@@ -214,9 +230,12 @@ void plot_latency(QCustomPlot* plot, const BenchmarkResult& result, SampleKind k
             label->position->setAxisRect(rect);
             label->position->setTypeX(QCPItemPosition::ptPlotCoords);
             label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            label->position->setCoords(marks[m].second, 0.03 + 0.09 * m);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-            label->setText(QStringLiteral(" %1 %2").arg(marks[m].first).arg(marks[m].second, 0, 'f', 2));
+            label->position->setCoords(at, 0.03 + 0.09 * m);
+            // right of the line, or left of it in the right half so it is never clipped
+            const bool right_half = at > h.lo + (axis_end - h.lo) * 0.6;
+            label->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+            label->setText(QStringLiteral(" %1 %2%3 ").arg(marks[m].first, format_ms(marks[m].second),
+                                                          beyond ? QStringLiteral(" →") : QString()));
             QFont f = plot->font();
             f.setPointSizeF(f.pointSizeF() * 0.85);
             label->setFont(f);

@@ -4,6 +4,7 @@
 // caller replots (the window only the chart on screen, the PDF renders with toPainter). Every plottable is named after its
 // variant (and series) so tests can find it and compare it to the result.
 #include <QColor>
+#include <cmath>
 #include <QString>
 #include <vector>
 
@@ -18,14 +19,18 @@ QString sample_kind_label(SampleKind kind);  // axis label, e.g. "decode time pe
 const std::vector<double>& samples_of(const bench::VariantResult& v, SampleKind kind);
 const bench::Summary& summary_of(const bench::VariantResult& v, SampleKind kind);
 
-// Bins shared by every variant so their histograms are comparable.
+// Bins shared by every variant so their histograms are comparable. They span from the smallest
+// sample to `cap` (e.g. the largest P99), so one stray slow sample does not squeeze everything
+// into the first bin; samples above cap are counted in the last bin and reported as overflow.
 struct SharedHistogram {
     double lo = 0, width = 1;
     int bins = 0;
     std::vector<std::vector<int>> counts;  // per input series
+    std::vector<int> overflow;             // per input series: samples above cap (in the last bin)
     int max_count = 0;
 };
-SharedHistogram shared_histogram(const std::vector<const std::vector<double>*>& series, int bins);
+SharedHistogram shared_histogram(const std::vector<const std::vector<double>*>& series, int bins,
+                                 double cap = INFINITY);
 
 // One histogram per variant that has samples, in a grid, same bins and axes, with P50/P95/P99
 // markers. Bars are named "<method>"; markers "<method> P50" etc. (the item's objectName is not

@@ -13,6 +13,11 @@ QString format_number(double v, int decimals) {
     return QString::number(v, 'f', decimals);
 }
 
+QString format_ms(double ms) {
+    if (!measured(ms)) return kNotMeasured;
+    return std::abs(ms) >= 100 ? QString::number(ms, 'f', 0) : QString::number(ms, 'g', 3);
+}
+
 QString format_percent(double fraction, int decimals) {
     if (!measured(fraction)) return kNotMeasured;
     return QString::number(fraction * 100.0, 'f', decimals) + QLatin1Char('%');

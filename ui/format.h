@@ -14,6 +14,7 @@ bool measured(double v);
 bool measured(int64_t v);
 
 QString format_number(double v, int decimals = 2);
+QString format_ms(double ms);  // 3 significant digits: 0.0183, 1.25, 312
 QString format_percent(double fraction, int decimals = 1);  // 0.992 -> "99.2%"
 QString format_bytes(int64_t bytes);                          // "12.3 MiB"
 QString format_ratio(const bench::Ratio& r);                  // "3.70× (3.50–3.90)"

@@ -75,7 +75,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     setup_area_ = new QWidget;
     auto* setup_layout = new QVBoxLayout(setup_area_);
-    setup_layout->addWidget(group(tr("Model"), model_panel_), 1);
+    setup_layout->addWidget(group(tr("Model"), model_panel_));
     setup_layout->addWidget(group(tr("Run setup"), run_setup_));
     auto* scroll = new QScrollArea;
     scroll->setWidget(setup_area_);

@@ -48,7 +48,8 @@ ModelPanel::ModelPanel(const QString& executable_dir, QWidget* parent)
 
     list_ = new QListWidget(this);
     list_->setToolTip(tr("Built-in and recently used models: click to load"));
-    list_->setMinimumHeight(90);
+    list_->setMinimumHeight(60);
+    list_->setMaximumHeight(fontMetrics().height() * 6);
     connect(list_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         const QString spec = item->data(Qt::UserRole).toString();
         if (!spec.isEmpty()) loadModel(spec);
@@ -62,14 +63,17 @@ ModelPanel::ModelPanel(const QString& executable_dir, QWidget* parent)
 
     sizes_ = new QTableWidget(this);
     sizes_->setColumnCount(3);
-    sizes_->setHorizontalHeaderLabels({tr("method"), tr("weights"), tr("")});
+    sizes_->setHorizontalHeaderLabels({tr("method"), tr("weights"), tr("source")});
     sizes_->verticalHeader()->setVisible(false);
-    sizes_->horizontalHeader()->setStretchLastSection(true);
+    sizes_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    sizes_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    sizes_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     sizes_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     sizes_->setSelectionMode(QAbstractItemView::NoSelection);
     sizes_->setToolTip(tr("\"predicted\": computed from tensor shapes and the packed layout; "
                           "\"measured\": the size a run actually built"));
-    sizes_->setMinimumHeight(120);
+    // tall enough for every method without scrolling
+    sizes_->setFixedHeight((fontMetrics().height() + 6) * int(all_methods().size() + 1) + 6);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(open_file);
@@ -81,7 +85,8 @@ ModelPanel::ModelPanel(const QString& executable_dir, QWidget* parent)
     layout->addWidget(new QLabel(tr("Built-in and recent models:"), this));
     layout->addWidget(list_);
     layout->addWidget(card_);
-    layout->addWidget(sizes_, 1);
+    layout->addWidget(sizes_);
+    layout->addStretch(1);
     rebuildList();
     sizes_->hide();
 }
@@ -228,7 +233,6 @@ void ModelPanel::fillSizes() {
             sizes_->setItem(i, c, item);
         }
     }
-    sizes_->resizeColumnsToContents();
 }
 
 }  // namespace qs::ui

@@ -29,7 +29,7 @@ QStringList summary_lines(const BenchmarkResult& result) {
 
 namespace {
 
-QString ms(double v) { return format_number(v, 2); }
+QString ms(double v) { return format_ms(v); }
 
 QString status_text(const VariantResult& v) {
     if (v.status == "failed") return QStringLiteral("failed: ") + QString::fromStdString(v.error);

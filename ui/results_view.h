@@ -34,6 +34,7 @@ public:
     QTableWidget* accuracyTable() const { return accuracy_table_; }
     QTableWidget* worstTable() const { return worst_table_; }
     QLabel* summaryLabel() const { return summary_; }
+    QTabWidget* chartTabs() const { return chart_tabs_; }
     SampleKind sampleKind() const;
 
 protected:

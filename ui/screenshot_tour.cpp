@@ -2,11 +2,14 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
+#include "builtin_models.h"
 #include "main_window.h"
 #include "model_panel.h"
+#include "results_view.h"
 #include "run_setup.h"
 
 namespace qs::ui {
@@ -30,21 +33,23 @@ bool start_screenshot_tour(MainWindow& window, const TourOptions& options) {
     }
     QTimer::singleShot(300, &window, [&window, options] {
         grab(window, options.dir, QStringLiteral("empty"));
-        if (!window.modelPanel()->loadModel(options.model)) {
+        const QString model = options.model.isEmpty()
+            ? builtin_models(QCoreApplication::applicationDirPath()).front().spec : options.model;
+        if (!window.modelPanel()->loadModel(model)) {
             QApplication::exit(2);
             return;
         }
         grab(window, options.dir, QStringLiteral("model"));
         window.runSetup()->setRuns(options.runs, 1);
-        // "running": once the first variant's samples are on screen, while the rest still runs.
+        // "running": once the first timing samples are on screen, while the run goes on.
         auto* running = new QMetaObject::Connection;
         *running = QObject::connect(window.runner(), &BenchRunner::snapshot, &window,
             [&window, options, running](const bench::BenchmarkResult& r) {
                 for (const auto& v : r.variants)
-                    if (v.status == "pending" && !r.variants.front().decode_token_ms.empty()) {
+                    if (!v.decode_token_ms.empty()) {
                         QObject::disconnect(*running);
                         // let the throttled redraw show this snapshot first
-                        QTimer::singleShot(400, &window, [&window, options] {
+                        QTimer::singleShot(600, &window, [&window, options] {
                             grab(window, options.dir, QStringLiteral("running"));
                         });
                         return;
@@ -54,6 +59,12 @@ bool start_screenshot_tour(MainWindow& window, const TourOptions& options) {
             delete running;
             QTimer::singleShot(300, &window, [&window, options] {
                 grab(window, options.dir, QStringLiteral("results"));
+                // the other two charts of the same results
+                QTabWidget* charts = window.currentRunView()->chartTabs();
+                charts->setCurrentIndex(1);
+                grab(window, options.dir, QStringLiteral("results-memory"));
+                charts->setCurrentIndex(2);
+                grab(window, options.dir, QStringLiteral("results-accuracy"));
                 QApplication::exit(0);
             });
         });

@@ -1,6 +1,7 @@
 #pragma once
 // Drives the window through its four main states and saves a picture of each (empty, model
-// loaded, running, results) for the README: `quantscope-studio --screenshot-dir DIR`.
+// loaded, running, results, plus the memory and accuracy charts of the results) for the README:
+// `quantscope-studio --screenshot-dir DIR [MODEL]`.
 #include <QString>
 
 namespace qs::ui {
@@ -9,7 +10,7 @@ class MainWindow;
 
 struct TourOptions {
     QString dir;                                  // where empty.png ... results.png go
-    QString model = QStringLiteral("synthetic:tiny");
+    QString model;  // empty: the first built-in model (the demo model when it is there)
     int runs = 5;
 };
 
