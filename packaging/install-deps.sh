@@ -6,7 +6,8 @@ PACKAGES="cmake ninja-build g++ pkg-config
   qt6-base-dev libqcustomplot-dev
   libtorch-dev libopenblas0-pthread
   libsentencepiece-dev nlohmann-json3-dev libpcre2-dev libicu-dev
-  poppler-utils xvfb xauth desktop-file-utils appstream dpkg-dev file"
+  poppler-utils xvfb xauth desktop-file-utils appstream dpkg-dev file
+  clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
