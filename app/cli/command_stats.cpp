@@ -16,7 +16,11 @@ nlohmann::json layer_table(const std::vector<TensorInfo>& tensors, nlohmann::jso
     for (const TensorInfo& t : tensors) {
         nlohmann::json entry = {{"name", t.name}, {"shape", t.shape}, {"format", t.format}, {"bytes", t.bytes}};
         const std::string prefix = "model.layers.";
-        if (t.name.rfind(prefix, 0) == 0) {
+        // Checkpoints may carry extra tensors such as "model.layers.x.rotary_emb.inv_freq":
+        // only a numeric index makes a layer row.
+        const size_t digits = t.name.find_first_not_of("0123456789", prefix.size());
+        if (t.name.rfind(prefix, 0) == 0 && digits > prefix.size() && digits != std::string::npos &&
+            digits - prefix.size() < 10) {
             const int64_t index = std::stoll(t.name.substr(prefix.size()));
             nlohmann::json& layer = layers[index];
             if (layer.is_null()) layer = {{"index", index}, {"bytes", 0}, {"tensors", nlohmann::json::array()}};

@@ -23,7 +23,8 @@ public:
         if (!j_.contains(key)) bad(std::string("missing \"") + key + "\"");
         const auto& v = j_[key];
         if (!v.is_number_integer() || v.get<int64_t>() <= 0 || v.get<int64_t>() > (1ll << 31))
-            bad(std::string("\"") + key + "\" must be a positive integer");
+            bad(std::string("\"") + key + "\" must be a positive integer up to 2^31 (got " +
+                v.dump() + ")");
         return v.get<int64_t>();
     }
     int64_t optional_int(const char* key, int64_t fallback) const {
@@ -79,9 +80,10 @@ ModelConfig parse_hf_config_text(const std::string& text, const std::string& pat
     ConfigReader r(j, path);
 
     ModelConfig c;
-    if (!j.contains("architectures") || !j["architectures"].is_array() ||
-        j["architectures"].empty() || !j["architectures"][0].is_string())
-        r.bad("missing \"architectures\"");
+    if (!j.contains("architectures")) r.bad("missing \"architectures\"");
+    if (!j["architectures"].is_array() || j["architectures"].empty() ||
+        !j["architectures"][0].is_string())
+        r.bad("\"architectures\" must be a list of class names, e.g. [\"LlamaForCausalLM\"]");
     c.architecture = j["architectures"][0].get<std::string>();
     bool known = false;
     for (const char* const* a = kArchitectures; *a; ++a) known = known || c.architecture == *a;

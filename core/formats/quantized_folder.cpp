@@ -9,7 +9,8 @@ namespace qs {
 std::optional<QuantizationSection> read_quantization_section(const std::string& config_text,
                                                              const std::string& path) {
     nlohmann::json j = nlohmann::json::parse(config_text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) fail(path + ": not valid JSON");
+    if (j.is_discarded()) fail(path + ": not valid JSON");
+    if (!j.is_object()) fail(path + ": not a JSON object");
     if (!j.contains("quantization_config") || j["quantization_config"].is_null()) return std::nullopt;
     const nlohmann::json& q = j["quantization_config"];
     if (!q.is_object()) fail(path + ": quantization_config is not an object");
@@ -28,8 +29,15 @@ std::optional<QuantizationSection> read_quantization_section(const std::string& 
     const auto method = parse_method(q["method"].get<std::string>());
     if (!method) fail(path + ": unknown quantization method \"" + q["method"].get<std::string>() + "\"");
     section.options.method = *method;
-    if (q.contains("group_size") && q["group_size"].is_number_integer())
+    if (q.contains("group_size") && !q["group_size"].is_null()) {
+        if (!q["group_size"].is_number_integer())
+            fail(path + ": quantization_config group_size must be an integer");
         section.options.group_size = q["group_size"].get<int>();
+    }
+    const int g = section.options.group_size;
+    if (section.options.method == Method::int4 && g != 32 && g != 64 && g != 128)
+        fail(path + ": quantization_config group_size must be 32, 64 or 128 (got " +
+             std::to_string(g) + ")");
     if (q.contains("quantize_embeddings") && q["quantize_embeddings"].is_boolean())
         section.options.quantize_embeddings = q["quantize_embeddings"].get<bool>();
     if (!q.contains("tensors") || !q["tensors"].is_object())

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/result.h"
 #include "formats/dtype.h"
@@ -45,7 +46,7 @@ TensorView parse_entry(const std::string& path, const std::string& name,
     }
     const auto& offsets = entry["data_offsets"];
     if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
-        bad("has non-integer data_offsets");
+        bad("has invalid data_offsets (expected two non-negative integers)");
     const uint64_t begin = offsets[0].get<uint64_t>();
     const uint64_t end = offsets[1].get<uint64_t>();
     if (begin > end) bad("has data_offsets that end before they begin");
@@ -84,9 +85,20 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     if (header_len < 2) fail(path + ": header is empty");
 
     const char* text = reinterpret_cast<const char*>(file.data() + 8);
-    nlohmann::json header = nlohmann::json::parse(text, text + header_len, nullptr, false);
+    // A JSON object keeps one value per key; the format forbids repeats, so they are caught
+    // while parsing (which of the two entries the file meant is unknowable).
+    std::set<std::string> keys;
+    std::string repeated;
+    const auto note_keys = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        if (event == nlohmann::json::parse_event_t::key && depth == 1 && repeated.empty() &&
+            !keys.insert(parsed.get<std::string>()).second)
+            repeated = parsed.get<std::string>();
+        return true;
+    };
+    nlohmann::json header = nlohmann::json::parse(text, text + header_len, note_keys, false);
     if (header.is_discarded()) fail(path + ": header is not valid JSON");
     if (!header.is_object()) fail(path + ": header is not a JSON object");
+    if (!repeated.empty()) fail(path + ": tensor '" + repeated + "' appears twice in the header");
 
     const uint64_t data_start = 8 + header_len;
     const uint64_t data_size = file.size() - data_start;
@@ -105,9 +117,11 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
         result->tensors_.emplace(it.key(), std::move(view));
     }
 
-    // Overlapping ranges would let one tensor alias another; refuse them.
+    // Overlapping ranges would let one tensor alias another; refuse them. Empty tensors hold
+    // no bytes and may sit anywhere.
     std::vector<const TensorView*> by_offset;
-    for (const auto& [name, view] : result->tensors_) by_offset.push_back(&view);
+    for (const auto& [name, view] : result->tensors_)
+        if (view.bytes > 0) by_offset.push_back(&view);
     std::sort(by_offset.begin(), by_offset.end(), [](const TensorView* a, const TensorView* b) {
         return a->file_offset < b->file_offset;
     });

@@ -6,6 +6,7 @@
 #include "common/allocator_tuning.h"
 #include "formats/model_locator.h"
 #include "model/kv_cache.h"
+#include "model/memory_guard.h"
 #include "model/model_builder.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
@@ -67,6 +68,16 @@ std::unique_ptr<Model::Impl> load_impl(const std::string& spec, const LoadOption
              method_name(located.quantization->options.method) +
              "); --method applies to FP32, FP16 and BF16 checkpoints");
 
+    // Metadata first: a config that lies about sizes fails on the tensors' shapes, and a model
+    // too large for this machine is refused before anything is allocated.
+    const QuantizationSection* section = located.quantization ? &*located.quantization : nullptr;
+    const QuantizedManifest* manifest = section ? &section->tensors : nullptr;
+    check_weights(*located.source, manifest);
+    const std::string action = options.quant.method == Method::fp32
+                                   ? "loading"
+                                   : "loading as " + method_name(options.quant.method);
+    check_memory(spec, action, load_peak_bytes(*located.source, options.quant, manifest));
+
     auto impl = std::make_unique<Model::Impl>();
     ModelInfo& info = impl->info;
     info.spec = spec;
@@ -89,11 +100,9 @@ std::unique_ptr<Model::Impl> load_impl(const std::string& spec, const LoadOption
         fail(spec + ": no tokenizer found beside the model; pass --tokenizer PATH");
     }
 
-    const QuantizationSection* section = located.quantization ? &*located.quantization : nullptr;
     info.quant = section ? section->options : options.quant;
     info.method = info.quant.method;
-    BuiltModel built = build_transformer(*located.source, info.quant,
-                                         section ? &section->tensors : nullptr, control);
+    BuiltModel built = build_transformer(*located.source, info.quant, manifest, control);
     info.tensors = std::move(built.tensors);
     info.weight_bytes = built.weight_bytes;
     info.method_detail = method_detail(info.tensors, info.quant);

@@ -55,26 +55,6 @@ std::unique_ptr<PackedLinear> pack(const QuantOptions& options, bool embedding_o
     fail("unknown method");
 }
 
-// A quantized matrix is stored as `name` (its values) plus `name.<part>` tensors (scales, ...);
-// the format description decides which parts it needs, so every part present is handed over.
-std::unique_ptr<PackedLinear> load_stored(const WeightSource& source, const std::string& name,
-                                          const std::string& spec, int64_t out, int64_t in) {
-    std::map<std::string, StoredTensor> tensors;
-    for (const std::string& stored : source.names()) {
-        if (stored.compare(0, name.size(), name) != 0) continue;
-        const std::string suffix = stored.substr(name.size());
-        if (!suffix.empty() && suffix[0] != '.') continue;
-        StoredTensor t = source.stored(stored);
-        t.suffix = suffix;
-        tensors.emplace(suffix, std::move(t));
-    }
-    try {
-        return load_packed_linear(spec, out, in, tensors);
-    } catch (const Failure& e) {
-        fail(source.location(name) + ": tensor '" + name + "': " + e.what());
-    }
-}
-
 }  // namespace
 
 std::vector<MatrixName> matrix_names(const ModelConfig& c) {
@@ -108,7 +88,7 @@ BuiltModel build_transformer(const WeightSource& source, const QuantOptions& opt
             if (it == manifest->end())
                 fail(source.location(name) + ": tensor '" + name +
                      "' has no entry in the quantization section of config.json");
-            packed = load_stored(source, name, it->second, out, in);
+            packed = load_stored_matrix(source, name, it->second, out, in);
         } else {
             packed = pack(options, embedding_or_head, source.fp32(name), out, in);
             source.release(name);

@@ -11,11 +11,9 @@
 #include "formats/weight_source.h"
 #include "model/model.h"
 #include "model/transformer.h"
+#include "model/weight_check.h"
 
 namespace qs {
-
-// Per-matrix format descriptions of a Quantscope-quantized folder (name -> format_spec JSON).
-using QuantizedManifest = std::map<std::string, std::string>;
 
 struct BuiltModel {
     std::unique_ptr<Transformer> transformer;

@@ -3,6 +3,7 @@
 #include "formats/dtype.h"
 #include "formats/model_locator.h"
 #include "model/model.h"
+#include "model/weight_check.h"
 #include "tokenizer/tokenizer.h"
 
 namespace qs {
@@ -26,6 +27,8 @@ Result<ModelInfo> Model::inspect(const std::string& spec, const std::string& tok
     return guarded([&] {
         LocatedModel located = locate_model(spec);
         const WeightSource& source = *located.source;
+        // The card shown for a model promises it loads: its tensors must match its config.
+        check_weights(source, located.quantization ? &located.quantization->tensors : nullptr);
         ModelInfo info;
         info.spec = spec;
         info.path = located.path;
