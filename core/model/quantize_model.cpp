@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_output.h"
+#include "formats/model_locator.h"
 #include "formats/quantized_folder.h"
 #include "formats/safetensors_writer.h"
+#include "model/memory_guard.h"
 #include "model/model_impl.h"
 #include "quant/formats.h"
 
@@ -160,6 +162,17 @@ Result<QuantizeReport> quantize_model(const std::string& spec, const LoadOptions
         if (out_dir.empty()) fail("no output folder given (-o DIR)");
         if (fs::exists(out_dir) && !overwrite)
             fail(out_dir + ": already exists (pass --force to replace it)");
+        {
+            // Loading checks its own peak; saving adds a second copy of the quantized weights
+            // (the file is assembled in memory before it is written).
+            LocatedModel located = locate_model(spec);
+            const QuantizedManifest* manifest =
+                located.quantization ? &located.quantization->tensors : nullptr;
+            check_weights(*located.source, manifest);
+            check_memory(spec, "quantizing to " + method_name(options.quant.method),
+                         load_peak_bytes(*located.source, options.quant, manifest) +
+                             held_weight_bytes(*located.source, options.quant, manifest));
+        }
         auto loaded = Model::load(spec, options, control);
         if (!loaded) rethrow(loaded.error());
         const Model& model = *loaded.value();
