@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("Quantscope"));
     QApplication::setApplicationName(QStringLiteral("quantscope-studio"));
     QApplication::setApplicationVersion(QString::fromStdString(qs::version()));
+    // Ties the window to packaging/io.github.quantscope.Quantscope.desktop (Wayland app id, icon).
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.quantscope.Quantscope"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Quantize language models and see what it buys and costs."));
