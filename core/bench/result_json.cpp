@@ -2,6 +2,8 @@
 // (not measured) is written as null and read back as NaN; 64-bit integers stay integers.
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <type_traits>
+#include <vector>
 
 #include "bench/benchmark.h"
 
@@ -139,8 +141,27 @@ double get_number(const json& j, const char* key) {
 }
 
 template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+// nlohmann converts a JSON float to an integer with a plain cast, undefined out of range (e.g.
+// "runs": 1e300), so integer fields must hold integers.
+template <class T>
+void require_integers(const json& v, const char* key) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if (v.is_number_float()) throw std::runtime_error(std::string("\"") + key + "\" must hold integers");
+    } else if constexpr (is_vector<T>::value) {
+        if (v.is_array())
+            for (const json& x : v) require_integers<typename T::value_type>(x, key);
+    }
+}
+
+template <class T>
 void read(const json& j, const char* key, T& out) {
-    if (j.contains(key) && !j.at(key).is_null()) out = j.at(key).get<T>();
+    if (!j.contains(key) || j.at(key).is_null()) return;
+    require_integers<T>(j.at(key), key);
+    out = j.at(key).get<T>();
 }
 
 std::vector<double> get_numbers(const json& j, const char* key) {
@@ -322,16 +343,18 @@ Result<BenchmarkResult> result_from_json(const std::string& text) {
     } catch (const std::exception& e) {
         return Error{std::string("not a JSON document: ") + e.what()};
     }
-    if (!doc.is_object() || doc.value("format", "") != "quantscope-benchmark")
+    // Checked by hand: json::value() throws when a member has another type.
+    if (!doc.is_object() || !doc.contains("format") || doc.at("format") != "quantscope-benchmark")
         return Error{"not a Quantscope benchmark result (\"format\" is not \"quantscope-benchmark\")"};
-    const int version = doc.value("schema_version", 0);
+    const json version_json = doc.contains("schema_version") ? doc.at("schema_version") : json(0);
+    const int64_t version = version_json.is_number_integer() ? version_json.get<int64_t>() : 0;
     if (version < 1 || version > kResultSchemaVersion)
-        return Error{"benchmark result schema version " + std::to_string(version) +
+        return Error{"benchmark result schema version " + version_json.dump() +
                      " is not supported (this build reads up to " +
                      std::to_string(kResultSchemaVersion) + ")"};
     return guarded([&] {
         BenchmarkResult r;
-        r.schema_version = version;
+        r.schema_version = static_cast<int>(version);
         read(doc, "created_at", r.created_at);
         read(doc, "complete", r.complete);
         r.seconds = get_number(doc, "seconds");

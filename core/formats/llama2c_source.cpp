@@ -35,6 +35,14 @@ Llama2cSource::Llama2cSource(const std::string& path) : file_(MappedFile::open(p
     const int64_t head_dim = dim / heads;
     if (head_dim % 2 != 0) bad("odd head size");
     const int64_t kv_dim = kv_heads * head_dim;
+    // The size check comes before listing tensors: a lying n_layers would otherwise make us
+    // list millions of them first. At most ~2^62 bytes with every value <= 2^19: no overflow.
+    const int64_t floats = vocab * dim * (shared ? 1 : 2) + dim + seq_len * head_dim +
+                           layers * (2 * dim + 2 * dim * dim + 2 * kv_dim * dim + 3 * hidden * dim);
+    const uint64_t expected = 28 + 4 * static_cast<uint64_t>(floats);
+    if (expected != file_->size())
+        bad("header describes " + std::to_string(expected) + " bytes but the file has " +
+            std::to_string(file_->size()));
 
     // run.c order; the freq_cis tables between rms_final and wcls are skipped (we compute RoPE).
     size_t offset = 28;
@@ -61,9 +69,6 @@ Llama2cSource::Llama2cSource(const std::string& path) : file_(MappedFile::open(p
     add("model.norm.weight", {dim});
     offset += static_cast<size_t>(seq_len * head_dim / 2 * 2 * 4);  // freq_cis_real + imag
     if (!shared) add("lm_head.weight", {vocab, dim});
-    if (offset != file_->size())
-        bad("header describes " + std::to_string(offset) + " bytes but the file has " +
-            std::to_string(file_->size()));
 
     config_.architecture = "LlamaForCausalLM";
     config_.model_type = "llama";
