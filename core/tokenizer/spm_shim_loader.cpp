@@ -6,6 +6,17 @@
 #include <filesystem>
 #include <system_error>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define QS_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define QS_ASAN_BUILD 1
+#endif
+#endif
+#ifndef QS_ASAN_BUILD
+#define QS_ASAN_BUILD 0
+#endif
+
 namespace qs {
 
 namespace fs = std::filesystem;
@@ -44,7 +55,14 @@ Result<SpmShim> open_spm_shim(const std::string& path) {
     return guarded([&] {
         // DEEPBIND makes the shim and its libsentencepiece resolve their own (protobuf)
         // symbols before the process's global ones, i.e. before libtorch's libprotobuf.
+        // AddressSanitizer refuses DEEPBIND (its interceptors would be bypassed), so sanitizer
+        // builds load the shim into a namespace of its own instead, where libtorch's protobuf
+        // is not visible at all; the shim itself is not instrumented.
+#if QS_ASAN_BUILD
+        void* handle = dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
         void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
         if (!handle) fail("cannot load SentencePiece shim " + path + ": " + dl_error());
         decltype(&qs_spm_abi_version) abi_version = nullptr;
         resolve(handle, path, "qs_spm_abi_version", abi_version);
