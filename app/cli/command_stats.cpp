@@ -70,6 +70,7 @@ void print_text(const ModelInfo& info, const nlohmann::json& layers, const nlohm
 int command_stats(const Argv& argv) {
     Args args(argv, model_value_options(), model_flag_options());
     const std::string spec = args.one_positional("MODEL");
+    apply_threads(args);  // inspecting needs no threads, but a bad --threads is still bad input
     ModelInfo info;
     if (args.has("method") || args.has("fp32-embeddings")) {
         info = load_model(args, spec, false)->info();
