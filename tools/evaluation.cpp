@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/result.h"
+
 namespace demo {
 
 namespace {
@@ -53,6 +55,8 @@ double choice_accuracy(Llama& model, const qs::Tokenizer& tokenizer, const std::
             std::vector<int32_t> ids = {*tokenizer.bos_id()};
             for (int32_t id : tokenizer.encode(prompt + row["choices"][c].get<std::string>()))
                 ids.push_back(id);
+            if (int64_t(ids.size()) > model->shape().max_positions)
+                qs::fail("task row longer than the model's window: " + prompt.substr(0, 60));
             const torch::Tensor input = ids_tensor(ids).unsqueeze(0);
             const torch::Tensor logp = torch::log_softmax(model->forward(input)[0], -1);
             double score = 0;

@@ -5,6 +5,7 @@
 //   train_demo_model --out=resources/models/quantscope-stories-3m [--flag=value ...]
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -94,8 +95,8 @@ void run(int argc, char** argv) {
     const std::string work = flags.str("work", "/tmp/quantscope-demo-work");
     const int64_t threads = flags.integer("threads", 2);
     const uint64_t corpus_seed = flags.integer("corpus-seed", 1001);
-    const int64_t corpus_stories = flags.integer("corpus-stories", 60000);
-    const int64_t tokenizer_stories = flags.integer("tokenizer-stories", 20000);
+    const int64_t corpus_stories = flags.integer("corpus-stories", 20000);
+    const int64_t tokenizer_stories = flags.integer("tokenizer-stories", 6000);
     const uint64_t eval_seed = flags.integer("eval-seed", 2002);
     const int64_t eval_stories = flags.integer("eval-stories", 60);
     const uint64_t task_seed = flags.integer("task-seed", 3003);
@@ -105,15 +106,19 @@ void run(int argc, char** argv) {
     const uint64_t sample_seed = flags.integer("sample-seed", 6006);
     demo::LlamaShape shape;
     shape.vocab_size = flags.integer("vocab", 1024);
-    shape.hidden_size = flags.integer("hidden", 256);
+    shape.hidden_size = flags.integer("hidden", 192);
     shape.intermediate_size = flags.integer("intermediate", 512);
     shape.num_layers = flags.integer("layers", 4);
     shape.num_heads = flags.integer("heads", 4);
     shape.num_kv_heads = flags.integer("kv-heads", 2);
     shape.max_positions = flags.integer("window", 256);
-    const int64_t batch = flags.integer("batch", 16);
-    const int64_t steps = flags.integer("steps", 1800);
-    const int64_t warmup = flags.integer("warmup", 100);
+    const int64_t batch = flags.integer("batch", 6);
+    int64_t steps = flags.integer("steps", 600);
+    const int64_t warmup = flags.integer("warmup", 30);
+    // A wall-time budget instead of --steps: the step count is fixed when warmup ends, from
+    // the warmup's speed. The warmup's learning rates do not depend on the step count, so
+    // --steps=N with the N recorded in training.json repeats the run exactly.
+    const double minutes = flags.real("minutes", 0);
     const double peak_lr = flags.real("lr", 2e-3);
     const double min_lr = flags.real("min-lr", 2e-4);
     const double weight_decay = flags.real("weight-decay", 0.1);
@@ -199,10 +204,23 @@ void run(int argc, char** argv) {
     phase = Clock::now();
     demo::Rng data_rng(data_seed);
     ordered_json curve = ordered_json::array();
-    double recent = 0;  // summed loss of the current 50-step block
-    double final_loss = 0;
+    std::vector<double> losses;  // one per step
+    // Mean loss of the last (up to) 50 steps: the curve's points and the final train loss.
+    const auto recent_mean = [&losses] {
+        const size_t n = std::min<size_t>(50, losses.size());
+        double sum = 0;
+        for (size_t i = losses.size() - n; i < losses.size(); ++i) sum += losses[i];
+        return n ? sum / double(n) : 0.0;
+    };
     model->train();
     for (int64_t step = 0; step < steps; ++step) {
+        if (minutes > 0 && step == warmup) {
+            const double per_step = seconds_since(phase) / double(warmup);
+            steps = warmup + std::max<int64_t>(
+                                 1, int64_t((minutes * 60 - seconds_since(start)) / per_step));
+            std::printf("budget of %.0f min: %.1f s per step, training for %lld steps\n",
+                        minutes, per_step, static_cast<long long>(steps));
+        }
         const double lr = learning_rate(step, steps, warmup, peak_lr, min_lr);
         for (auto& group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
@@ -215,19 +233,20 @@ void run(int argc, char** argv) {
         loss.backward();
         torch::nn::utils::clip_grad_norm_(model->parameters(), grad_clip);
         optimizer.step();
-        recent += loss.item<double>();
-        if ((step + 1) % 50 == 0) {
-            final_loss = recent / 50;
-            curve.push_back({step + 1, final_loss});
+        losses.push_back(loss.item<double>());
+        // Progress every 10 steps, with process CPU time: on a shared machine the wall time
+        // alone does not tell a slow configuration from a busy machine.
+        if ((step + 1) % 10 == 0) {
             const double t = seconds_since(phase);
-            std::printf("step %5lld  loss %.4f  lr %.2e  %.0f s  %.0f tok/s\n",
-                        static_cast<long long>(step + 1), final_loss, lr, t,
+            std::printf("step %5lld  loss %.4f  lr %.2e  %.0f s wall  %.0f s cpu  %.0f tok/s\n",
+                        static_cast<long long>(step + 1), losses.back(), lr, t,
+                        double(std::clock()) / CLOCKS_PER_SEC,
                         double((step + 1) * batch * window) / t);
-            std::fflush(stdout);
-            recent = 0;
         }
+        if ((step + 1) % 50 == 0) curve.push_back({step + 1, recent_mean()});
     }
     wall["training"] = seconds_since(phase);
+    const double final_loss = recent_mean();
 
     // 5. The weights as saved (BF16), then everything measured on exactly those.
     phase = Clock::now();
@@ -262,6 +281,10 @@ void run(int argc, char** argv) {
                        {"stored_dtype", "BF16"}};
     record["training"] = {
         {"steps", steps},
+        {"steps_from_budget_minutes", minutes > 0 ? ordered_json(minutes) : ordered_json()},
+        {"reproduce_with", minutes > 0 ? "the same command with --minutes replaced by --steps=" +
+                                             std::to_string(steps)
+                                       : "the same command"},
         {"batch_sequences", batch},
         {"sequence", "[BOS] + " + std::to_string(window - 1) +
                          " corpus tokens, loss on the next token at every position"},
@@ -304,6 +327,7 @@ void run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress reaches a log file line by line
     const qs::Status status = qs::guarded([&] { run(argc, argv); });
     if (!status) {
         std::fprintf(stderr, "train_demo_model: %s\n", status.error().message.c_str());
