@@ -5,6 +5,9 @@
 //
 // --csv FILE writes the per-variant summary to FILE and the raw samples beside it, with
 // "-samples" inserted before the extension (results.csv -> results-samples.csv).
+// --pdf FILE: the report is drawn by quantscope-studio beside this executable (the CLI keeps Qt
+// out), from the JSON result, offscreen.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -156,12 +159,39 @@ void print_summary(const bench::BenchmarkResult& r) {
     std::printf("%s in %.1f s\n", r.complete ? "complete" : "INCOMPLETE (cancelled)", r.seconds);
 }
 
+std::string studio_beside(const std::string& exe) {
+    const std::string studio = (std::filesystem::path(exe).parent_path() / "quantscope-studio").string();
+    if (exe.empty() || access(studio.c_str(), X_OK) != 0)
+        throw UsageError("--pdf needs quantscope-studio next to quantscope (build with -DQS_BUILD_UI=ON)");
+    return studio;
+}
+
+// Runs `studio --export-pdf pdf json_path` with the offscreen platform unless one is set.
+void render_pdf(const std::string& studio, const std::string& json_text, const std::string& pdf) {
+    char json_path[] = "/tmp/quantscope-result-XXXXXX";
+    const int fd = mkstemp(json_path);
+    if (fd < 0) throw CommandError(Error{"--pdf: cannot create a temporary file"});
+    close(fd);
+    write_file_atomically(json_path, json_text);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setenv("QT_QPA_PLATFORM", "offscreen", 0);
+        execl(studio.c_str(), studio.c_str(), "--export-pdf", pdf.c_str(), json_path, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    if (pid > 0) waitpid(pid, &status, 0);
+    std::remove(json_path);
+    if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw CommandError(Error{"--pdf: quantscope-studio could not write " + pdf});
+}
+
 }  // namespace
 
 int command_benchmark(const Argv& argv) {
     Args args(argv,
               {"methods", "group-size", "prompts", "eval-text", "task", "task-template", "task-rows",
-               "max-new-tokens", "runs", "warmup", "threads", "eval-tokens", "seed", "json", "csv", "tokenizer"},
+               "max-new-tokens", "runs", "warmup", "threads", "eval-tokens", "seed", "json", "csv", "pdf", "tokenizer"},
               {"no-memory", "fp32-embeddings"});
     if (args.positional().size() > 1) throw UsageError("give at most one MODEL");
     bench::BenchmarkSettings s;
@@ -184,6 +214,7 @@ int command_benchmark(const Argv& argv) {
     s.seed = static_cast<uint64_t>(args.integer("seed", 1234, 0, INT64_MAX));
     s.measure_memory = !args.flag("no-memory");
     s.probe_executable = exe;
+    const std::string studio = args.has("pdf") ? studio_beside(exe) : std::string();
     for (const std::string* path : {&s.eval_text_path, &s.task_path})
         if (!path->empty() && access(path->c_str(), R_OK) != 0) throw UsageError(*path + ": cannot read the file");
 
@@ -205,6 +236,7 @@ int command_benchmark(const Argv& argv) {
             write_file_atomically(args.text("csv"), bench::summary_csv(r));
             write_file_atomically(samples_path(args.text("csv")), bench::samples_csv(r));
         }
+        if (args.has("pdf")) render_pdf(studio, bench::result_to_json(r), args.text("pdf"));
     } catch (const Failure& e) {
         throw CommandError(Error{e.what()});
     }

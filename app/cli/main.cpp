@@ -38,7 +38,7 @@ const std::map<std::string, Command>& commands() {
          {qs::cli::command_benchmark,
           "benchmark [MODEL] [--methods fp32,int8-dynamic,...] [--group-size G] [--prompts FILE] [--eval-text FILE]\n"
           "      [--task FILE] [--task-template T] [--task-rows N] [--max-new-tokens N] [--runs N] [--warmup N]\n"
-          "      [--threads T] [--eval-tokens N] [--seed S] [--json FILE] [--csv FILE] [--no-memory]"}},
+          "      [--threads T] [--eval-tokens N] [--seed S] [--json FILE] [--csv FILE] [--pdf FILE] [--no-memory]"}},
         {"memory-probe",
          {qs::cli::command_memory_probe,
           "memory-probe MODEL [--method M] [--prompt-tokens N] [--max-new-tokens N] [--json]  (benchmark's child)"}},

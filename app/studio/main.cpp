@@ -2,14 +2,45 @@
 // application, parses the command line and shows the window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QTimer>
 #include <cstdio>
 
+#include "bench/benchmark.h"
 #include "builtin_models.h"
 #include "common/version.h"
 #include "main_window.h"
 #include "model_panel.h"
+#include "pdf_report.h"
 #include "screenshot_tour.h"
+
+namespace {
+
+int export_pdf(const QStringList& inputs, const QString& out) {
+    if (inputs.size() != 1) {
+        std::fprintf(stderr, "quantscope-studio: --export-pdf needs exactly one result JSON\n");
+        return 2;
+    }
+    QFile in(inputs.front());
+    if (!in.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "quantscope-studio: %s: cannot open\n", qPrintable(inputs.front()));
+        return 2;
+    }
+    auto result = qs::bench::result_from_json(in.readAll().toStdString());
+    if (!result) {
+        std::fprintf(stderr, "quantscope-studio: %s: %s\n", qPrintable(inputs.front()),
+                     result.error().message.c_str());
+        return 2;
+    }
+    const qs::Status written = qs::ui::write_pdf_report(out, result.value());
+    if (!written) {
+        std::fprintf(stderr, "quantscope-studio: %s\n", written.error().message.c_str());
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -36,7 +67,16 @@ int main(int argc, char** argv) {
         QStringLiteral("Show the window, load the model (default: the first built-in one) once the "
                        "event loop runs, print what was loaded and quit (exit 0 if it loaded)."));
     parser.addOption(smoke);
+    // For `quantscope benchmark --pdf`: the CLI stays free of Qt, so it hands its JSON result to
+    // this program, which draws the report with the same code as File > Export PDF.
+    QCommandLineOption pdf(QStringLiteral("export-pdf"),
+                           QStringLiteral("Write the PDF report of a saved run (the positional argument: a result "
+                                          "JSON) to FILE and quit, without showing a window."),
+                           QStringLiteral("FILE"));
+    parser.addOption(pdf);
     parser.process(app);
+
+    if (parser.isSet(pdf)) return export_pdf(parser.positionalArguments(), parser.value(pdf));
 
     qs::ui::MainWindow window;
     window.show();

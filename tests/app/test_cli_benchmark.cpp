@@ -1,12 +1,15 @@
 // `quantscope benchmark`: the JSON report holds the documented keys with measured values, the
 // CSV pair is written, bad input is exit code 2, Ctrl-C still writes what was measured (marked
-// incomplete, exit 130), and a variant that cannot load is an error entry, not a crash.
+// incomplete, exit 130), --pdf draws the report through the studio, and a variant that cannot load is an error entry, not a crash.
 #include <signal.h>
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -63,6 +66,32 @@ private slots:
         QVERIFY(QFile::exists(csv));
         QVERIFY(QFile::exists(dir.filePath("r-samples.csv")));
         QVERIFY(qs::test::read_text(csv).rfind("method,status,", 0) == 0);
+    }
+
+    // --pdf: the studio beside the CLI draws the report; its text holds the run's figures.
+    void writesPdf() {
+        const QString studio = QFileInfo(qs::test::cli_path()).absolutePath() + "/quantscope-studio";
+        if (!QFileInfo(studio).isExecutable()) QSKIP("quantscope-studio not built (QS_BUILD_UI=OFF)");
+        if (QStandardPaths::findExecutable("pdftotext").isEmpty()) QSKIP("pdftotext not installed");
+        QTemporaryDir dir;
+        const QString json = dir.filePath("r.json"), pdf = dir.filePath("r.pdf");
+        const auto run = qs::test::run_cli({"benchmark", "synthetic:tiny", "--methods", "fp32,int8-dynamic",
+                                            "--runs", "1", "--warmup", "0", "--eval-tokens", "128",
+                                            "--no-memory", "--json", json, "--pdf", pdf});
+        QVERIFY2(run.exit_code == 0, run.err.constData());
+        QProcess text;
+        text.start("pdftotext", {pdf, "-"});
+        QVERIFY(text.waitForFinished(60000));
+        QCOMPARE(text.exitCode(), 0);
+        const QString out = QString::fromUtf8(text.readAllStandardOutput());
+        const QJsonObject doc = read_json(json);
+        QVERIFY(out.contains(doc["system"].toObject()["cpu_model"].toString().left(20)));
+        for (const QJsonValue& v : doc["variants"].toArray()) {
+            const QString perplexity =
+                QString::number(v.toObject()["accuracy"].toObject()["perplexity"].toDouble(), 'f', 3);
+            QVERIFY2(out.contains(perplexity), qPrintable(perplexity + " missing from the PDF text"));
+        }
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);  // no temp left
     }
 
     void badInputIsExitCode2() {
