@@ -3,6 +3,7 @@
 // internal linkage so the two instances (compiled with different -m flags) never mix.
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "kernels/kernels.h"
@@ -58,29 +59,29 @@ template <int R, int M, class L>
 inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, float* y,
                        int64_t ldy) {
     __m512 acc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_ps();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_ps();
     const int64_t base = n * K;
     int64_t k = 0;
     for (; k + 16 <= K; k += 16) {
         __m512 xv[M];
-        for (int a = 0; a < M; ++a) xv[a] = _mm512_loadu_ps(x + a * K + k);
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int a = 0; a < M; ++a) xv[a] = _mm512_loadu_ps(x + a * K + k);
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m512 wv = load.full(base + r * K + k);
-            for (int a = 0; a < M; ++a) acc[r][a] = _mm512_fmadd_ps(wv, xv[a], acc[r][a]);
+            QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_fmadd_ps(wv, xv[a], acc[r][a]);
         }
     }
     if (k < K) {
         const __mmask16 m = tail16(K - k);
         __m512 xv[M];
-        for (int a = 0; a < M; ++a) xv[a] = _mm512_maskz_loadu_ps(m, x + a * K + k);
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int a = 0; a < M; ++a) xv[a] = _mm512_maskz_loadu_ps(m, x + a * K + k);
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m512 wv = load.part(base + r * K + k, m);
-            for (int a = 0; a < M; ++a) acc[r][a] = _mm512_fmadd_ps(wv, xv[a], acc[r][a]);
+            QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_fmadd_ps(wv, xv[a], acc[r][a]);
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) y[a * ldy + n + r] = _mm512_reduce_add_ps(acc[r][a]);
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) y[a * ldy + n + r] = _mm512_reduce_add_ps(acc[r][a]);
 }
 
 template <int R, int M, class L>
@@ -117,12 +118,6 @@ void f16_rows(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float*
 void bf16_rows(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
                float* y, int64_t ldy) {
     dense_rows(LoadBF16{w}, K, n0, n1, x, m, y, ldy);
-}
-void i8w_rows(const int8_t* w, const float* scale, int64_t K, int64_t n0, int64_t n1,
-              const float* x, int m, float* y, int64_t ldy) {
-    dense_rows(LoadI8{w}, K, n0, n1, x, m, y, ldy);
-    for (int a = 0; a < m; ++a)
-        for (int64_t n = n0; n < n1; ++n) y[a * ldy + n] *= scale[n];
 }
 
 void f16_to_f32v(const uint16_t* src, float* dst, int64_t n) {
@@ -215,19 +210,19 @@ inline void i8d_step(const int8_t* w, const float* wscale, const int32_t* wsum, 
                      int64_t n, const int8_t* q, const float* sx, float* y, int64_t ldy) {
     const int64_t stride = i8_row_stride(K);
     __m512i acc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_si512();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_si512();
     for (int64_t k = 0; k < K; k += 64) {
         const __mmask64 m = tail64(K - k);
         __m512i av[M];
-        for (int a = 0; a < M; ++a) av[a] = act_prep(_mm512_loadu_si512(q + a * stride + k));
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int a = 0; a < M; ++a) av[a] = act_prep(_mm512_loadu_si512(q + a * stride + k));
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m512i wv = _mm512_maskz_loadu_epi8(m, w + (n + r) * K + k);
-            for (int a = 0; a < M; ++a) acc[r][a] = dot4(acc[r][a], av[a], wv);
+            QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = dot4(acc[r][a], av[a], wv);
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) {
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) {
             const int32_t s = _mm512_reduce_add_epi32(acc[r][a]) - kOffset * wsum[n + r];
             y[a * ldy + n + r] = float(s) * (sx[a] * wscale[n + r]);
         }
@@ -253,6 +248,105 @@ void i8d_rows(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t
         case 2: i8d_rows_m<4, 2>(w, wscale, wsum, K, n0, n1, q, sx, y, ldy); break;
         case 3: i8d_rows_m<2, 3>(w, wscale, wsum, K, n0, n1, q, sx, y, ldy); break;
         default: i8d_rows_m<2, 4>(w, wscale, wsum, K, n0, n1, q, sx, y, ldy); break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// int8 weight-only: FP32 activations as three int8 planes (kernels.h)
+
+void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
+    __m512 mx = _mm512_setzero_ps();
+    int64_t k = 0;
+    for (; k + 16 <= K; k += 16) mx = _mm512_max_ps(mx, abs_ps(_mm512_loadu_ps(x + k)));
+    if (k < K) mx = _mm512_max_ps(mx, abs_ps(_mm512_maskz_loadu_ps(tail16(K - k), x + k)));
+    const float amax = _mm512_reduce_max_ps(mx);
+    const int64_t stride = i8_row_stride(K);
+    if (!(amax > 0)) {
+        std::memset(q, 0, size_t(3 * stride));
+        s[0] = s[1] = s[2] = 0;
+        return;
+    }
+    s[0] = amax / 127.0f;
+    s[1] = s[0] / kPlaneBase;
+    s[2] = s[1] / kPlaneBase;
+    const __m512 inv0 = _mm512_set1_ps(127.0f / amax), inv1 = _mm512_set1_ps(1.0f / s[1]),
+                 inv2 = _mm512_set1_ps(1.0f / s[2]);
+    const __m512 s0 = _mm512_set1_ps(s[0]), s1 = _mm512_set1_ps(s[1]);
+    for (k = 0; k < stride; k += 16) {
+        const __m512 v = _mm512_maskz_loadu_ps(tail16(K - k < 0 ? 0 : K - k), x + k);
+        const __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v, inv0));
+        const __m512 e0 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q0), s0, v);  // exact residual
+        const __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(e0, inv1));
+        const __m512 e1 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q1), s1, e0);
+        const __m512i q2 = _mm512_cvtps_epi32(_mm512_mul_ps(e1, inv2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + k), _mm512_cvtsepi32_epi8(q0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + stride + k), _mm512_cvtsepi32_epi8(q1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + 2 * stride + k), _mm512_cvtsepi32_epi8(q2));
+    }
+}
+
+// The three planes are spelled out (not an array dimension): GCC keeps acc[R][M] arrays in
+// registers only while its loops unroll completely, and with a third dimension it spilled them
+// to the stack, halving the speed.
+template <int R, int M>
+inline void i8w_step(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
+                     int64_t n, const int8_t* q, const float* s, float* y, int64_t ldy) {
+    const int64_t stride = i8_row_stride(K);
+    __m512i acc0[R][M], acc1[R][M], acc2[R][M];
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a)
+            acc0[r][a] = acc1[r][a] = acc2[r][a] = _mm512_setzero_si512();
+    for (int64_t k = 0; k < K; k += 64) {
+        const __mmask64 m = tail64(K - k);  // masked weights are zero: padding adds nothing
+        __m512i a0[M], a1[M], a2[M];
+        QS_UNROLL for (int a = 0; a < M; ++a) {
+            const int8_t* qa = q + 3 * a * stride + k;
+            a0[a] = act_prep(_mm512_loadu_si512(qa));
+            a1[a] = act_prep(_mm512_loadu_si512(qa + stride));
+            a2[a] = act_prep(_mm512_loadu_si512(qa + 2 * stride));
+        }
+        QS_UNROLL for (int r = 0; r < R; ++r) {
+            const __m512i wv = _mm512_maskz_loadu_epi8(m, w + (n + r) * K + k);
+            QS_UNROLL for (int a = 0; a < M; ++a) {
+                acc0[r][a] = dot4(acc0[r][a], a0[a], wv);
+                acc1[r][a] = dot4(acc1[r][a], a1[a], wv);
+                acc2[r][a] = dot4(acc2[r][a], a2[a], wv);
+            }
+        }
+    }
+    QS_UNROLL for (int r = 0; r < R; ++r) {
+        const int64_t off = int64_t(kOffset) * wsum[n + r];
+        QS_UNROLL for (int a = 0; a < M; ++a) {
+            const float* sa = s + 3 * a;
+            double t = double(sa[0]) * double(_mm512_reduce_add_epi32(acc0[r][a]) - off);
+            t = std::fma(double(sa[1]), double(_mm512_reduce_add_epi32(acc1[r][a]) - off), t);
+            t = std::fma(double(sa[2]), double(_mm512_reduce_add_epi32(acc2[r][a]) - off), t);
+            y[a * ldy + n + r] = float(double(wscale[n + r]) * t);
+        }
+    }
+}
+
+template <int R, int M>
+inline void i8w_rows_m(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
+                       int64_t n0, int64_t n1, const int8_t* q, const float* s, float* y,
+                       int64_t ldy) {
+    RowPrefetch pf(w, K, n0, n1);
+    int64_t n = n0;
+    for (; n + R <= n1; n += R) {
+        pf.before(n, R);
+        i8w_step<R, M>(w, wscale, wsum, K, n, q, s, y, ldy);
+    }
+    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, wsum, K, n, q, s, y, ldy);
+}
+
+// Weight rows per step chosen so accumulators and activation vectors fit the 32 registers.
+void i8w_rows(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K, int64_t n0,
+              int64_t n1, const int8_t* q, const float* s, int m, float* y, int64_t ldy) {
+    switch (m) {
+        case 1: i8w_rows_m<4, 1>(w, wscale, wsum, K, n0, n1, q, s, y, ldy); break;
+        case 2: i8w_rows_m<2, 2>(w, wscale, wsum, K, n0, n1, q, s, y, ldy); break;
+        case 3: i8w_rows_m<2, 3>(w, wscale, wsum, K, n0, n1, q, s, y, ldy); break;
+        default: i8w_rows_m<1, 4>(w, wscale, wsum, K, n0, n1, q, s, y, ldy); break;
     }
 }
 
@@ -310,36 +404,36 @@ inline void i8d_micro(const int8_t* w, const float* wscale, const int32_t* wsum,
                       int64_t n, const uint8_t* panel0, int64_t panel_bytes, const float* sx,
                       int64_t m0, int64_t m, float* y, int64_t ldy) {
     __m512i acc[NR][P];
-    for (int r = 0; r < NR; ++r)
-        for (int p = 0; p < P; ++p) acc[r][p] = _mm512_setzero_si512();
+    QS_UNROLL for (int r = 0; r < NR; ++r)
+        QS_UNROLL for (int p = 0; p < P; ++p) acc[r][p] = _mm512_setzero_si512();
     const int64_t kfull = K / 4;
     const int8_t* wr[NR];
-    for (int r = 0; r < NR; ++r) wr[r] = w + (n + r) * K;
+    QS_UNROLL for (int r = 0; r < NR; ++r) wr[r] = w + (n + r) * K;
     for (int64_t kk = 0; kk < kfull; ++kk) {
         __m512i av[P];
-        for (int p = 0; p < P; ++p)
+        QS_UNROLL for (int p = 0; p < P; ++p)
             av[p] = _mm512_loadu_si512(panel0 + p * panel_bytes + kk * 64);
-        for (int r = 0; r < NR; ++r) {
+        QS_UNROLL for (int r = 0; r < NR; ++r) {
             int32_t wv;
             std::memcpy(&wv, wr[r] + kk * 4, 4);
-            for (int p = 0; p < P; ++p) acc[r][p] = dot4_bcast(acc[r][p], av[p], wv);
+            QS_UNROLL for (int p = 0; p < P; ++p) acc[r][p] = dot4_bcast(acc[r][p], av[p], wv);
         }
     }
     if (kfull * 4 < K) {
         __m512i av[P];
-        for (int p = 0; p < P; ++p)
+        QS_UNROLL for (int p = 0; p < P; ++p)
             av[p] = _mm512_loadu_si512(panel0 + p * panel_bytes + kfull * 64);
-        for (int r = 0; r < NR; ++r) {
+        QS_UNROLL for (int r = 0; r < NR; ++r) {
             const int32_t wv = load_w4(wr[r] + kfull * 4, K - kfull * 4);
-            for (int p = 0; p < P; ++p) acc[r][p] = dot4_bcast(acc[r][p], av[p], wv);
+            QS_UNROLL for (int p = 0; p < P; ++p) acc[r][p] = dot4_bcast(acc[r][p], av[p], wv);
         }
     }
     alignas(64) float tmp[16];
-    for (int p = 0; p < P; ++p) {
+    QS_UNROLL for (int p = 0; p < P; ++p) {
         const int64_t mb = m0 + p * 16;
         const int64_t rows = m - mb < 16 ? m - mb : 16;
         const __m512 sxv = _mm512_maskz_loadu_ps(tail16(rows), sx + mb);
-        for (int r = 0; r < NR; ++r) {
+        QS_UNROLL for (int r = 0; r < NR; ++r) {
             const __m512i s = _mm512_sub_epi32(acc[r][p], _mm512_set1_epi32(kOffset * wsum[n + r]));
             const __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(s),
                                            _mm512_mul_ps(sxv, _mm512_set1_ps(wscale[n + r])));
@@ -444,23 +538,23 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m512i lo_mask = _mm512_set1_epi8(0x0f);
     __m512 facc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int b = 0; b < M; ++b) facc[r][b] = _mm512_setzero_ps();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int b = 0; b < M; ++b) facc[r][b] = _mm512_setzero_ps();
     const uint8_t* qr[R];
-    for (int r = 0; r < R; ++r) qr[r] = w.q + (n + r) * row_bytes;
+    QS_UNROLL for (int r = 0; r < R; ++r) qr[r] = w.q + (n + r) * row_bytes;
     for (int64_t sb = 0; sb < nsb; ++sb) {
         const int64_t S = w.blocks - sb * 16 < 16 ? w.blocks - sb * 16 : 16;
         const __mmask64 bm = tail64(S * 4);
         __m512i lo_acc[R][M], hi_acc[R][M];
-        for (int r = 0; r < R; ++r)
-            for (int b = 0; b < M; ++b) lo_acc[r][b] = hi_acc[r][b] = _mm512_setzero_si512();
-        for (int j = 0; j < 4; ++j) {
+        QS_UNROLL for (int r = 0; r < R; ++r)
+            QS_UNROLL for (int b = 0; b < M; ++b) lo_acc[r][b] = hi_acc[r][b] = _mm512_setzero_si512();
+        QS_UNROLL for (int j = 0; j < 4; ++j) {
             __m512i al[M], ah[M];
-            for (int b = 0; b < M; ++b) {
+            QS_UNROLL for (int b = 0; b < M; ++b) {
                 al[b] = _mm512_load_si512(a[b].q + sb * 512 + j * 64);
                 ah[b] = _mm512_load_si512(a[b].q + sb * 512 + (j + 4) * 64);
             }
-            for (int r = 0; r < R; ++r) {
+            QS_UNROLL for (int r = 0; r < R; ++r) {
                 const __m512i p = _mm512_maskz_loadu_epi8(bm, qr[r] + sb * 256 + j * S * 4);
                 const __m512i lo = _mm512_and_si512(p, lo_mask);
 #if QS_VNNI
@@ -468,22 +562,22 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
 #else
                 const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(p, 4), lo_mask);
 #endif
-                for (int b = 0; b < M; ++b) {
+                QS_UNROLL for (int b = 0; b < M; ++b) {
                     lo_acc[r][b] = nib_dot(lo_acc[r][b], lo, al[b]);
                     hi_acc[r][b] = nib_dot(hi_acc[r][b], hi, ah[b]);
                 }
             }
         }
         __m512 dv[M], cv[M];
-        for (int b = 0; b < M; ++b) {
+        QS_UNROLL for (int b = 0; b < M; ++b) {
             dv[b] = _mm512_load_ps(a[b].d + sb * 16);
             cv[b] = _mm512_load_ps(a[b].c + sb * 16);
         }
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m512 sv = group_vec<G>(w.scale + (n + r) * w.groups, sb, S);
             [[maybe_unused]] __m512 mv;
             if constexpr (ASYM) mv = group_vec<G>(w.min + (n + r) * w.groups, sb, S);
-            for (int b = 0; b < M; ++b) {
+            QS_UNROLL for (int b = 0; b < M; ++b) {
 #if QS_VNNI
                 const __m512i isum = _mm512_add_epi32(lo_acc[r][b], _mm512_srai_epi32(hi_acc[r][b], 4));
 #else
@@ -499,8 +593,8 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
             }
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int b = 0; b < M; ++b) y[b * ldy + n + r] = _mm512_reduce_add_ps(facc[r][b]);
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int b = 0; b < M; ++b) y[b * ldy + n + r] = _mm512_reduce_add_ps(facc[r][b]);
 }
 
 template <int R, int M, int G, bool ASYM>
@@ -554,7 +648,6 @@ const Table& table_avx512vnni() {
         .f32_rows = f32_rows,
         .f16_rows = f16_rows,
         .bf16_rows = bf16_rows,
-        .i8w_rows = i8w_rows,
         .f16_to_f32 = f16_to_f32v,
         .bf16_to_f32 = bf16_to_f32v,
         .i8_to_f32 = i8_to_f32v,
@@ -564,6 +657,8 @@ const Table& table_avx512vnni() {
         .i8d_packed_bytes = i8d_packed_bytes,
         .i8d_pack = i8d_pack,
         .i8d_gemm = i8d_gemm,
+        .split_i8x3 = split_i8x3,
+        .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
     };
@@ -575,7 +670,6 @@ const Table& table_avx512() {
         .f32_rows = f32_rows,
         .f16_rows = f16_rows,
         .bf16_rows = bf16_rows,
-        .i8w_rows = i8w_rows,
         .f16_to_f32 = f16_to_f32v,
         .bf16_to_f32 = bf16_to_f32v,
         .i8_to_f32 = i8_to_f32v,
@@ -585,6 +679,8 @@ const Table& table_avx512() {
         .i8d_packed_bytes = i8d_packed_bytes,
         .i8d_pack = i8d_pack,
         .i8d_gemm = i8d_gemm,
+        .split_i8x3 = split_i8x3,
+        .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
     };

@@ -12,6 +12,12 @@
 
 #include "kernels/cpu_features.h"
 
+// Full unrolling of the small row/plane loops inside the SIMD kernels. GCC keeps an array of
+// accumulators (acc[R][M]) in registers only if these loops unroll completely, and its own
+// heuristics stop short once R * M passes ~4: the accumulators then live on the stack and every
+// step stores and reloads them (measured: half the speed of the register version).
+#define QS_UNROLL _Pragma("GCC unroll 16")
+
 namespace qs::kern {
 
 constexpr int kMaxRows = 4;  // activation rows a "rows" kernel takes at once
@@ -20,6 +26,11 @@ constexpr int kMaxRows = 4;  // activation rows a "rows" kernel takes at once
 // scale = max|x| / 127 (0 for an all-zero row). Row stride kI8Align-padded, padding zero.
 constexpr int64_t kI8Align = 64;
 inline int64_t i8_row_stride(int64_t K) { return (K + kI8Align - 1) / kI8Align * kI8Align; }
+
+// Ratio between the scales of consecutive activation planes of the int8 weight-only kernels:
+// below 2 * 127 so that a plane's residual (at most half a step, plus the rounding of x / s)
+// always fits the next plane without saturating.
+constexpr float kPlaneBase = 250.0f;
 
 // Int4 weights (see quant/int4_format.h for the byte layout): per row, `blocks` sub-blocks of
 // 32 weights (K padded to the group size), grouped in super-blocks of 16 sub-blocks.
@@ -55,9 +66,6 @@ struct Table {
                      float* y, int64_t ldy);
     void (*bf16_rows)(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float* x,
                       int m, float* y, int64_t ldy);
-    // int8 weight-only: y = scale[n] * sum_k w[n][k] * x[k].
-    void (*i8w_rows)(const int8_t* w, const float* scale, int64_t K, int64_t n0, int64_t n1,
-                     const float* x, int m, float* y, int64_t ldy);
 
     // Conversions to FP32 (blocks of rows for sgemm, and dequantize_row).
     void (*f16_to_f32)(const uint16_t* src, float* dst, int64_t n);
@@ -81,6 +89,21 @@ struct Table {
     void (*i8d_gemm)(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
                      int64_t n0, int64_t n1, const uint8_t* packed, const float* sx, int64_t m,
                      float* y, int64_t ldy);
+
+    // int8 weight-only: y = scale[n] * sum_k w[n][k] * x[k] with FP32 activations, on the
+    // int8 dot-product units. Dequantizing each weight to FP32 costs three instructions per 16
+    // weights and left decode compute-bound at ~2/3 of the memory bandwidth; instead
+    // split_i8x3 writes one activation row x as three int8 planes (see kPlaneBase) with
+    // x = s[0] q0 + s[1] q1 + s[2] q2 + e, |e| <= s[2] / 2 (about 2^-24 max|x|: the precision
+    // of FP32 at the row's largest element), each plane i8_row_stride(K) bytes, padding zero.
+    // The three int32 sums are exact; i8w_rows combines them as
+    // y = float(scale[n] * fma(s2, T2, fma(s1, T1, s0 T0))) in double, T_p = sum_k q_p[k] w[n][k]
+    // (wsum[n] = sum_k w[n][k] is there for the u8 offset trick), so every table gives the same
+    // bits. Activation row a's planes start at q + 3 a i8_row_stride(K), its scales at s + 3 a.
+    void (*split_i8x3)(const float* x, int64_t K, int8_t* q, float* s);
+    void (*i8w_rows)(const int8_t* w, const float* scale, const int32_t* wsum, int64_t K,
+                     int64_t n0, int64_t n1, const int8_t* q, const float* s, int m, float* y,
+                     int64_t ldy);
 
     // int4: quantize one activation row (K floats, blocks sub-blocks) into a Q8Row.
     void (*quantize_q8)(const float* x, int64_t K, int64_t blocks, bool symmetric, Q8Row out);

@@ -75,20 +75,20 @@ template <int R, int M, class L>
 inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, float* y,
                        int64_t ldy) {
     __m256 acc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_ps();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_ps();
     const int64_t base = n * K;
     const int64_t k8 = K / 8 * 8;
     for (int64_t k = 0; k < k8; k += 8) {
         __m256 xv[M];
-        for (int a = 0; a < M; ++a) xv[a] = _mm256_loadu_ps(x + a * K + k);
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int a = 0; a < M; ++a) xv[a] = _mm256_loadu_ps(x + a * K + k);
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m256 wv = load.at(base + r * K + k);
-            for (int a = 0; a < M; ++a) acc[r][a] = _mm256_fmadd_ps(wv, xv[a], acc[r][a]);
+            QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm256_fmadd_ps(wv, xv[a], acc[r][a]);
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) {
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) {
             float s = hsum(acc[r][a]);
             for (int64_t k = k8; k < K; ++k) s += load.one(base + r * K + k) * x[a * K + k];
             y[a * ldy + n + r] = s;
@@ -129,12 +129,6 @@ void f16_rows(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float*
 void bf16_rows(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
                float* y, int64_t ldy) {
     dense_rows(LoadBF16{w}, K, n0, n1, x, m, y, ldy);
-}
-void i8w_rows(const int8_t* w, const float* scale, int64_t K, int64_t n0, int64_t n1,
-              const float* x, int m, float* y, int64_t ldy) {
-    dense_rows(LoadI8{w}, K, n0, n1, x, m, y, ldy);
-    for (int a = 0; a < m; ++a)
-        for (int64_t n = n0; n < n1; ++n) y[a * ldy + n] *= scale[n];
 }
 
 template <class L>
@@ -213,26 +207,137 @@ inline void i8d_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
                      const int8_t* q, const float* sx, float* y, int64_t ldy) {
     const int64_t stride = i8_row_stride(K);
     __m256i acc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_si256();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_si256();
     const int64_t k32 = K / 32 * 32;
     for (int64_t k = 0; k < k32; k += 32) {
         __m256i av[M];
-        for (int a = 0; a < M; ++a)
+        QS_UNROLL for (int a = 0; a < M; ++a)
             av[a] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + a * stride + k));
-        for (int r = 0; r < R; ++r) {
+        QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m256i wv =
                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (n + r) * K + k));
-            for (int a = 0; a < M; ++a) acc[r][a] = dot4(acc[r][a], av[a], wv);
+            QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = dot4(acc[r][a], av[a], wv);
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int a = 0; a < M; ++a) {
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) {
             int32_t s = hsum_i32(acc[r][a]);
             for (int64_t k = k32; k < K; ++k)
                 s += int32_t(q[a * stride + k]) * int32_t(w[(n + r) * K + k]);
             y[a * ldy + n + r] = float(s) * (sx[a] * wscale[n + r]);
         }
+}
+
+// ---------------------------------------------------------------------------------------------
+// int8 weight-only: FP32 activations as three int8 planes (kernels.h)
+
+inline void store8(int8_t* dst, __m256i v) {
+    const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    const int64_t b8 = _mm_cvtsi128_si64(_mm_packs_epi16(p16, p16));
+    std::memcpy(dst, &b8, 8);
+}
+
+void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
+    __m256 mx = _mm256_setzero_ps();
+    int64_t k = 0;
+    for (; k + 8 <= K; k += 8) mx = _mm256_max_ps(mx, abs_ps(_mm256_loadu_ps(x + k)));
+    float amax = hmax(mx);
+    for (; k < K; ++k) amax = __builtin_fmaxf(amax, __builtin_fabsf(x[k]));
+    const int64_t stride = i8_row_stride(K);
+    std::memset(q, 0, size_t(3 * stride));
+    if (!(amax > 0)) {
+        s[0] = s[1] = s[2] = 0;
+        return;
+    }
+    s[0] = amax / 127.0f;
+    s[1] = s[0] / kPlaneBase;
+    s[2] = s[1] / kPlaneBase;
+    const float inv0 = 127.0f / amax, inv1 = 1.0f / s[1], inv2 = 1.0f / s[2];
+    const __m256 vi0 = _mm256_set1_ps(inv0), vi1 = _mm256_set1_ps(inv1), vi2 = _mm256_set1_ps(inv2);
+    const __m256 vs0 = _mm256_set1_ps(s[0]), vs1 = _mm256_set1_ps(s[1]);
+    for (k = 0; k + 8 <= K; k += 8) {
+        const __m256 v = _mm256_loadu_ps(x + k);
+        const __m256i q0 = _mm256_cvtps_epi32(_mm256_mul_ps(v, vi0));
+        const __m256 e0 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(q0), vs0, v);  // exact residual
+        const __m256i q1 = _mm256_cvtps_epi32(_mm256_mul_ps(e0, vi1));
+        const __m256 e1 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(q1), vs1, e0);
+        store8(q + k, q0);
+        store8(q + stride + k, q1);
+        store8(q + 2 * stride + k, _mm256_cvtps_epi32(_mm256_mul_ps(e1, vi2)));
+    }
+    for (; k < K; ++k) {
+        const float q0 = __builtin_nearbyintf(x[k] * inv0);
+        const float e0 = __builtin_fmaf(-q0, s[0], x[k]);
+        const float q1 = __builtin_nearbyintf(e0 * inv1);
+        const float e1 = __builtin_fmaf(-q1, s[1], e0);
+        q[k] = int8_t(q0);
+        q[stride + k] = int8_t(q1);
+        q[2 * stride + k] = int8_t(__builtin_nearbyintf(e1 * inv2));
+    }
+}
+
+template <int R, int M>
+inline void i8w_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
+                     const int8_t* q, const float* s, float* y, int64_t ldy) {
+    const int64_t stride = i8_row_stride(K);
+    __m256i acc[R][M][3];
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a)
+            QS_UNROLL for (int p = 0; p < 3; ++p) acc[r][a][p] = _mm256_setzero_si256();
+    const int64_t k32 = K / 32 * 32;
+    for (int64_t k = 0; k < k32; k += 32) {
+        __m256i av[M][3];
+        QS_UNROLL for (int a = 0; a < M; ++a)
+            QS_UNROLL for (int p = 0; p < 3; ++p)
+                av[a][p] = _mm256_loadu_si256(
+                    reinterpret_cast<const __m256i*>(q + (3 * a + p) * stride + k));
+        QS_UNROLL for (int r = 0; r < R; ++r) {
+            const __m256i wv =
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (n + r) * K + k));
+            QS_UNROLL for (int a = 0; a < M; ++a)
+                QS_UNROLL for (int p = 0; p < 3; ++p) acc[r][a][p] = dot4(acc[r][a][p], av[a][p], wv);
+        }
+    }
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int a = 0; a < M; ++a) {
+            int64_t T[3];
+            QS_UNROLL for (int p = 0; p < 3; ++p) {
+                const int8_t* qp = q + (3 * a + p) * stride;
+                T[p] = hsum_i32(acc[r][a][p]);
+                for (int64_t k = k32; k < K; ++k) T[p] += int32_t(qp[k]) * int32_t(w[(n + r) * K + k]);
+            }
+            const float* sa = s + 3 * a;
+            double t = double(sa[0]) * double(T[0]);
+            t = __builtin_fma(double(sa[1]), double(T[1]), t);
+            t = __builtin_fma(double(sa[2]), double(T[2]), t);
+            y[a * ldy + n + r] = float(double(wscale[n + r]) * t);
+        }
+}
+
+template <int R, int M>
+inline void i8w_rows_m(const int8_t* w, const float* wscale, int64_t K, int64_t n0, int64_t n1,
+                       const int8_t* q, const float* s, float* y, int64_t ldy) {
+    RowPrefetch pf(w, K, n0, n1);
+    int64_t n = n0;
+    for (; n + R <= n1; n += R) {
+        pf.before(n, R);
+        i8w_step<R, M>(w, wscale, K, n, q, s, y, ldy);
+    }
+    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, K, n, q, s, y, ldy);
+}
+
+void i8w_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, int64_t n0,
+              int64_t n1, const int8_t* q, const float* s, int m, float* y, int64_t ldy) {
+    switch (m) {
+        case 1: i8w_rows_m<2, 1>(w, wscale, K, n0, n1, q, s, y, ldy); break;
+        case 2: i8w_rows_m<1, 2>(w, wscale, K, n0, n1, q, s, y, ldy); break;
+        default: i8w_rows_m<1, 1>(w, wscale, K, n0, n1, q, s, y, ldy);  // 16 registers
+                 for (int a = 1; a < m; ++a)
+                     i8w_rows_m<1, 1>(w, wscale, K, n0, n1, q + 3 * a * i8_row_stride(K), s + 3 * a,
+                                      y + a * ldy, ldy);
+                 break;
+    }
 }
 
 template <int R, int M>
@@ -279,27 +384,27 @@ inline void i8d_micro(const int8_t* w, const float* wscale, int64_t K, int64_t n
                       const uint8_t* panel0, int64_t panel_bytes, const float* sx, int64_t m0,
                       int64_t m, float* y, int64_t ldy) {
     __m256i acc[NR][P];
-    for (int r = 0; r < NR; ++r)
-        for (int p = 0; p < P; ++p) acc[r][p] = _mm256_setzero_si256();
+    QS_UNROLL for (int r = 0; r < NR; ++r)
+        QS_UNROLL for (int p = 0; p < P; ++p) acc[r][p] = _mm256_setzero_si256();
     const int64_t k4 = k4_count(K);
     for (int64_t kk = 0; kk < k4; ++kk) {
         __m256i av[P];
-        for (int p = 0; p < P; ++p)
+        QS_UNROLL for (int p = 0; p < P; ++p)
             av[p] = _mm256_loadu_si256(
                 reinterpret_cast<const __m256i*>(panel0 + p * panel_bytes + kk * 32));
         const int64_t avail = K - kk * 4;
-        for (int r = 0; r < NR; ++r) {
+        QS_UNROLL for (int r = 0; r < NR; ++r) {
             int32_t wv = 0;
             std::memcpy(&wv, w + (n + r) * K + kk * 4, size_t(avail >= 4 ? 4 : avail));
             const __m256i wb = _mm256_set1_epi32(wv);
-            for (int p = 0; p < P; ++p) acc[r][p] = dot4(acc[r][p], av[p], wb);
+            QS_UNROLL for (int p = 0; p < P; ++p) acc[r][p] = dot4(acc[r][p], av[p], wb);
         }
     }
     alignas(32) float tmp[8];
-    for (int p = 0; p < P; ++p) {
+    QS_UNROLL for (int p = 0; p < P; ++p) {
         const int64_t mb = m0 + p * 8;
         const int64_t rows = m - mb < 8 ? m - mb : 8;
-        for (int r = 0; r < NR; ++r) {
+        QS_UNROLL for (int r = 0; r < NR; ++r) {
             _mm256_store_ps(tmp, _mm256_cvtepi32_ps(acc[r][p]));
             for (int64_t i = 0; i < rows; ++i)
                 y[(mb + i) * ldy + n + r] = tmp[i] * (sx[mb + i] * wscale[n + r]);
@@ -398,24 +503,24 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m256i lo_mask = _mm256_set1_epi8(0x0f);
     __m256 facc[R][M];
-    for (int r = 0; r < R; ++r)
-        for (int b = 0; b < M; ++b) facc[r][b] = _mm256_setzero_ps();
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int b = 0; b < M; ++b) facc[r][b] = _mm256_setzero_ps();
     for (int64_t sb = 0; sb < nsb; ++sb) {
         const int64_t S = w.blocks - sb * 16 < 16 ? w.blocks - sb * 16 : 16;
         for (int64_t h = 0; h * 8 < S; ++h) {
             const int64_t lanes = S - h * 8 < 8 ? S - h * 8 : 8;
             __m256i acc[R][M];
-            for (int r = 0; r < R; ++r)
-                for (int b = 0; b < M; ++b) acc[r][b] = _mm256_setzero_si256();
-            for (int j = 0; j < 4; ++j) {
+            QS_UNROLL for (int r = 0; r < R; ++r)
+                QS_UNROLL for (int b = 0; b < M; ++b) acc[r][b] = _mm256_setzero_si256();
+            QS_UNROLL for (int j = 0; j < 4; ++j) {
                 __m256i al[M], ah[M];
-                for (int b = 0; b < M; ++b) {
+                QS_UNROLL for (int b = 0; b < M; ++b) {
                     al[b] = _mm256_load_si256(
                         reinterpret_cast<const __m256i*>(a[b].q + sb * 512 + j * 64 + h * 32));
                     ah[b] = _mm256_load_si256(reinterpret_cast<const __m256i*>(
                         a[b].q + sb * 512 + (j + 4) * 64 + h * 32));
                 }
-                for (int r = 0; r < R; ++r) {
+                QS_UNROLL for (int r = 0; r < R; ++r) {
                     const uint8_t* src = w.q + (n + r) * row_bytes + sb * 256 + j * S * 4 + h * 32;
                     __m256i p;
                     if (lanes == 8) {
@@ -427,22 +532,22 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
                     }
                     const __m256i lo = _mm256_and_si256(p, lo_mask);
                     const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(p, 4), lo_mask);
-                    for (int b = 0; b < M; ++b) {
+                    QS_UNROLL for (int b = 0; b < M; ++b) {
                         acc[r][b] = nib_dot(acc[r][b], lo, al[b]);
                         acc[r][b] = nib_dot(acc[r][b], hi, ah[b]);
                     }
                 }
             }
             __m256 dv[M], cv[M];
-            for (int b = 0; b < M; ++b) {
+            QS_UNROLL for (int b = 0; b < M; ++b) {
                 dv[b] = _mm256_load_ps(a[b].d + sb * 16 + h * 8);
                 cv[b] = _mm256_load_ps(a[b].c + sb * 16 + h * 8);
             }
-            for (int r = 0; r < R; ++r) {
+            QS_UNROLL for (int r = 0; r < R; ++r) {
                 const __m256 sv = group_vec<G>(w.scale + (n + r) * w.groups, sb, h, S);
                 [[maybe_unused]] __m256 mv;
                 if constexpr (ASYM) mv = group_vec<G>(w.min + (n + r) * w.groups, sb, h, S);
-                for (int b = 0; b < M; ++b) {
+                QS_UNROLL for (int b = 0; b < M; ++b) {
                     const __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[r][b]), dv[b]);
                     if constexpr (ASYM) {
                         facc[r][b] = _mm256_fmadd_ps(t, sv, facc[r][b]);
@@ -454,8 +559,8 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
             }
         }
     }
-    for (int r = 0; r < R; ++r)
-        for (int b = 0; b < M; ++b) y[b * ldy + n + r] = hsum(facc[r][b]);
+    QS_UNROLL for (int r = 0; r < R; ++r)
+        QS_UNROLL for (int b = 0; b < M; ++b) y[b * ldy + n + r] = hsum(facc[r][b]);
 }
 
 template <int R, int M, int G, bool ASYM>
@@ -506,7 +611,6 @@ const Table& table_avx2() {
         .f32_rows = f32_rows,
         .f16_rows = f16_rows,
         .bf16_rows = bf16_rows,
-        .i8w_rows = i8w_rows,
         .f16_to_f32 = f16_to_f32v,
         .bf16_to_f32 = bf16_to_f32v,
         .i8_to_f32 = i8_to_f32v,
@@ -516,6 +620,8 @@ const Table& table_avx2() {
         .i8d_packed_bytes = i8d_packed_bytes,
         .i8d_pack = i8d_pack,
         .i8d_gemm = i8d_gemm,
+        .split_i8x3 = split_i8x3,
+        .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
     };

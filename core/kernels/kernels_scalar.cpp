@@ -36,12 +36,6 @@ void bf16_rows(const uint16_t* w, int64_t K, int64_t n0, int64_t n1, const float
                float* y, int64_t ldy) {
     dense_rows([w](int64_t i) { return bf16_to_f32(w[i]); }, K, n0, n1, x, m, y, ldy);
 }
-void i8w_rows(const int8_t* w, const float* scale, int64_t K, int64_t n0, int64_t n1,
-              const float* x, int m, float* y, int64_t ldy) {
-    dense_rows([w](int64_t i) { return float(w[i]); }, K, n0, n1, x, m, y, ldy);
-    for (int a = 0; a < m; ++a)
-        for (int64_t n = n0; n < n1; ++n) y[a * ldy + n] *= scale[n];
-}
 
 void f16_to_f32v(const uint16_t* src, float* dst, int64_t n) {
     for (int64_t i = 0; i < n; ++i) dst[i] = f16_to_f32(src[i]);
@@ -68,6 +62,48 @@ float quantize_w8(const float* w, int64_t K, int8_t* q) {
     const float scale = amax / 127.0f;
     for (int64_t k = 0; k < K; ++k) q[k] = scale > 0 ? int8_t(std::nearbyint(w[k] / scale)) : 0;
     return scale;
+}
+
+void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
+    float amax = 0;
+    for (int64_t k = 0; k < K; ++k) amax = std::fmax(amax, std::fabs(x[k]));
+    const int64_t stride = i8_row_stride(K);
+    std::memset(q, 0, size_t(3 * stride));
+    if (!(amax > 0)) {
+        s[0] = s[1] = s[2] = 0;
+        return;
+    }
+    s[0] = amax / 127.0f;
+    s[1] = s[0] / kPlaneBase;
+    s[2] = s[1] / kPlaneBase;
+    const float inv0 = 127.0f / amax, inv1 = 1.0f / s[1], inv2 = 1.0f / s[2];
+    for (int64_t k = 0; k < K; ++k) {
+        const float q0 = std::nearbyint(x[k] * inv0);
+        const float e0 = std::fma(-q0, s[0], x[k]);  // exact residual, as the SIMD tables
+        const float q1 = std::nearbyint(e0 * inv1);
+        const float e1 = std::fma(-q1, s[1], e0);
+        q[k] = int8_t(q0);
+        q[stride + k] = int8_t(q1);
+        q[2 * stride + k] = int8_t(std::nearbyint(e1 * inv2));
+    }
+}
+
+void i8w_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, int64_t n0,
+              int64_t n1, const int8_t* q, const float* s, int m, float* y, int64_t ldy) {
+    const int64_t stride = i8_row_stride(K);
+    for (int64_t n = n0; n < n1; ++n)
+        for (int a = 0; a < m; ++a) {
+            int64_t T[3] = {0, 0, 0};
+            for (int p = 0; p < 3; ++p) {
+                const int8_t* qp = q + (3 * a + p) * stride;
+                for (int64_t k = 0; k < K; ++k) T[p] += int32_t(qp[k]) * int32_t(w[n * K + k]);
+            }
+            const float* sa = s + 3 * a;
+            double t = double(sa[0]) * double(T[0]);
+            t = std::fma(double(sa[1]), double(T[1]), t);
+            t = std::fma(double(sa[2]), double(T[2]), t);
+            y[a * ldy + n] = float(double(wscale[n]) * t);
+        }
 }
 
 void i8d_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, int64_t n0,
@@ -173,7 +209,6 @@ const Table& table_scalar() {
         .f32_rows = f32_rows,
         .f16_rows = f16_rows,
         .bf16_rows = bf16_rows,
-        .i8w_rows = i8w_rows,
         .f16_to_f32 = f16_to_f32v,
         .bf16_to_f32 = bf16_to_f32v,
         .i8_to_f32 = i8_to_f32v,
@@ -183,6 +218,8 @@ const Table& table_scalar() {
         .i8d_packed_bytes = i8d_packed_bytes,
         .i8d_pack = i8d_pack,
         .i8d_gemm = i8d_gemm,
+        .split_i8x3 = split_i8x3,
+        .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
     };

@@ -49,18 +49,11 @@ void sgemm_xwt(int64_t m, int64_t n, int64_t k, const float* x, const float* w, 
 // kMaxRows activation rows) for a GEMM.
 constexpr int64_t kGemmMinRows = 5;
 
-// Forward for formats whose weights convert cheaply to FP32 rows (fp16, bf16, int8 weight-only):
-// GEMV kernels for few rows, else blocks of rows converted to FP32 and multiplied with sgemm.
-// rows(n0, n1, x, m, y, ldy) is the table's GEMV; to_f32(n, dst) writes row n as FP32.
-template <class Rows, class ToF32>
-void dense_forward(int64_t N, int64_t K, int64_t bytes_per_row, const float* x, int64_t m,
-                   float* y, const Rows& rows, const ToF32& to_f32) {
-    if (m < kGemmMinRows) {
-        parallel_rows(N, bytes_per_row, [&](int64_t n0, int64_t n1) {
-            rows(n0, n1, x, int(m), y, N);
-        });
-        return;
-    }
+// GEMM for formats whose weights convert cheaply to FP32 rows (fp16, bf16, int8 weight-only):
+// blocks of rows converted to FP32 by to_f32(n, dst) and multiplied with sgemm.
+template <class ToF32>
+void converted_gemm(int64_t N, int64_t K, const float* x, int64_t m, float* y,
+                    const ToF32& to_f32) {
     // Tiles of about 2 MB of FP32 weights: large enough for sgemm, small enough for L2/L3.
     int64_t tile = (int64_t(2) << 20) / (K * 4 > 0 ? K * 4 : 1);
     tile = tile < 64 ? 64 : tile / 16 * 16;
@@ -73,6 +66,20 @@ void dense_forward(int64_t N, int64_t K, int64_t bytes_per_row, const float* x, 
         });
         sgemm_xwt(m, t1 - t0, K, x, buf.get(), K, y + t0, N);
     }
+}
+
+// Forward for fp16 and bf16: GEMV kernels for few rows (rows(n0, n1, x, m, y, ldy) is the
+// table's), else converted_gemm.
+template <class Rows, class ToF32>
+void dense_forward(int64_t N, int64_t K, int64_t bytes_per_row, const float* x, int64_t m,
+                   float* y, const Rows& rows, const ToF32& to_f32) {
+    if (m < kGemmMinRows) {
+        parallel_rows(N, bytes_per_row, [&](int64_t n0, int64_t n1) {
+            rows(n0, n1, x, int(m), y, N);
+        });
+        return;
+    }
+    converted_gemm(N, K, x, m, y, to_f32);
 }
 
 }  // namespace qs::detail

@@ -15,17 +15,15 @@ public:
         : FormatLinear(out, in), q_(std::move(q)), scale_(std::move(scale)), mode_(mode) {
         // Row sums of the stored codes, for the u8-offset trick of vpdpbusd. Derived from the
         // stored int8 values only, so a reloaded matrix gets the same sums.
-        if (mode_ == Int8Mode::dynamic) {
-            wsum_.resize(size_t(out));
-            const int8_t* w = q_.as<int8_t>();
-            parallel_for(0, out, 256, [&](int64_t n0, int64_t n1) {
-                for (int64_t n = n0; n < n1; ++n) {
-                    int32_t s = 0;
-                    for (int64_t k = 0; k < in; ++k) s += w[n * in + k];
-                    wsum_[size_t(n)] = s;
-                }
-            });
-        }
+        wsum_.resize(size_t(out));
+        const int8_t* w = q_.as<int8_t>();
+        parallel_for(0, out, 256, [&](int64_t n0, int64_t n1) {
+            for (int64_t n = n0; n < n1; ++n) {
+                int32_t s = 0;
+                for (int64_t k = 0; k < in; ++k) s += w[n * in + k];
+                wsum_[size_t(n)] = s;
+            }
+        });
     }
 
     void forward(const float* x, int64_t m, float* y) const override {
@@ -46,13 +44,14 @@ public:
     std::string describe() const override {
         std::string d = "int8 symmetric per output channel, fp32 scale; ";
         if (mode_ == Int8Mode::weight_only)
-            return d + "fp32 activations, weights dequantized in the kernel";
+            return d + "fp32 activations (exact to 2^-24 of the token's max |x| as three int8 "
+                       "planes), int32 accumulation";
         return d + "activations int8 per token at run time, int32 accumulation";
     }
     std::string kernel_name(int64_t m) const override {
         const std::string label = kern::active_table().label;
         if (mode_ == Int8Mode::weight_only)
-            return m < kGemmMinRows ? label + " int8 gemv (fp32 activations)"
+            return m < kGemmMinRows ? label + " int8 gemv (fp32 activations as 3 int8 planes)"
                                     : label + " int8->fp32 row tiles + openblas sgemm";
         return label + (m < kGemmMinRows ? " int8 gemv" : " int8 gemm") +
                " (activations int8 per token)";
@@ -72,12 +71,19 @@ private:
         const int8_t* w = q_.as<int8_t>();
         const float* s = scale_.as<float>();
         const kern::Table& t = kern::active_table();
-        dense_forward(
-            N, K, K, x, m, y,
-            [&](int64_t n0, int64_t n1, const float* xx, int mm, float* yy, int64_t ldy) {
-                t.i8w_rows(w, s, K, n0, n1, xx, mm, yy, ldy);
-            },
-            [&](int64_t n, float* dst) { t.i8_to_f32(w + n * K, s[n], dst, K); });
+        if (m >= kGemmMinRows) {
+            converted_gemm(N, K, x, m, y,
+                           [&](int64_t n, float* dst) { t.i8_to_f32(w + n * K, s[n], dst, K); });
+            return;
+        }
+        const int64_t stride = kern::i8_row_stride(K);
+        Scratch<int8_t> q{size_t(3 * m * stride)};
+        Scratch<float> sx{size_t(3 * m)};
+        for (int64_t a = 0; a < m; ++a)
+            t.split_i8x3(x + a * K, K, q.get() + 3 * a * stride, sx.get() + 3 * a);
+        parallel_rows(N, K, [&](int64_t n0, int64_t n1) {
+            t.i8w_rows(w, s, wsum_.data(), K, n0, n1, q.get(), sx.get(), int(m), y, N);
+        });
     }
 
     void forward_dynamic(const float* x, int64_t m, float* y) const {

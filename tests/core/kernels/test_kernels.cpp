@@ -6,7 +6,11 @@
 // Bounds used:
 // - FP32-accumulating GEMV (fp32, fp16, bf16 weights; conversions are exact): any summation
 //   order of K products gives |y - ref| <= gamma_K * sum_k |w_k x_k|, gamma_K = K u / (1 - K u).
-// - int8 weight-only: one more rounding for the scale: gamma_{K+1} * |scale| * sum |w_k x_k|.
+// - int8 weight-only: each activation row is split into three int8 planes, which must be the
+//   scalar table's bits, unsaturated, and give back x_k within 0.51 of the last plane's step
+//   (half a step plus the roundings of x / s); the int sums are exact, so the result must equal
+//   the documented double-precision combination bit for bit, and against FP32 activations the
+//   error is at most 0.51 step * sum_k |w_k scale| + 2u |y| (also with an outlier activation).
 // - int8 dynamic: the int32 sum is exact and the result is float(s) * (sx * wscale), so it must
 //   equal that expression bit for bit; against the unquantized activations the error is at most
 //   sum_k |w_k wscale| * (sx/2 + 4u|x_k|) (rounding to the nearest code, inexact 127/amax).
@@ -16,6 +20,7 @@
 //   round-half-to-even ties, and bit-identical results on every table.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -299,7 +304,7 @@ private slots:
         }
     }
 
-    // ---- dense GEMV (fp32, fp16, bf16, int8 weight-only)
+    // ---- dense GEMV (fp32, fp16, bf16)
     void denseRows_data() { ISA_DATA(); }
     void denseRows() {
         FETCH_TABLE(t);
@@ -310,15 +315,10 @@ private slots:
                     const auto wf = random_floats(rng, size_t(N * K));
                     const auto x = random_floats(rng, size_t(m * K), -2, 2);
                     std::vector<uint16_t> wh(wf.size()), wb(wf.size());
-                    std::vector<int8_t> wq(wf.size());
-                    std::vector<float> scale(static_cast<size_t>(N));
                     for (size_t i = 0; i < wf.size(); ++i) {
                         wh[i] = kern::f32_to_f16(wf[i]);
                         wb[i] = kern::f32_to_bf16(wf[i]);
                     }
-                    for (int64_t n = 0; n < N; ++n)
-                        scale[size_t(n)] = kern::table_scalar().quantize_w8(
-                            wf.data() + n * K, K, wq.data() + n * K);
                     check_dense(K, N, m, x, [&](int64_t i) { return double(wf[size_t(i)]); },
                                 [&](int64_t n) { return 1.0; }, 0,
                                 [&](int64_t n0, int64_t n1, float* y, int64_t ldy) {
@@ -334,13 +334,22 @@ private slots:
                                 [&](int64_t n0, int64_t n1, float* y, int64_t ldy) {
                                     t.bf16_rows(wb.data(), K, n0, n1, x.data(), m, y, ldy);
                                 });
-                    check_dense(K, N, m, x, [&](int64_t i) { return double(wq[size_t(i)]); },
-                                [&](int64_t n) { return double(scale[size_t(n)]); }, 1,
-                                [&](int64_t n0, int64_t n1, float* y, int64_t ldy) {
-                                    t.i8w_rows(wq.data(), scale.data(), K, n0, n1, x.data(), m, y, ldy);
-                                });
                     if (QTest::currentTestFailed()) return;
                 }
+    }
+
+    // ---- int8 weight-only: activation planes and GEMV rows
+    void int8WeightOnly_data() { ISA_DATA(); }
+    void int8WeightOnly() {
+        FETCH_TABLE(t);
+        std::mt19937 rng(27);
+        for (int64_t K : kKs)
+            for (int64_t N : kNs)
+                for (int m = 1; m <= kern::kMaxRows; ++m)
+                    for (int kind = 0; kind < 3; ++kind) {
+                        check_i8w(t, rng, K, N, m, kind);
+                        if (QTest::currentTestFailed()) return;
+                    }
     }
 
     // ---- int8 dynamic: GEMV rows and GEMM
@@ -403,6 +412,79 @@ private:
                     QFAIL(qPrintable(QString("K=%1 N=%2 m=%3 row %4 col %5: %6 vs %7 (bound %8)")
                                          .arg(K).arg(N).arg(m).arg(a).arg(n).arg(got)
                                          .arg(ref * s).arg(bound)));
+            }
+            for (int64_t n = N; n < ldy; ++n) QVERIFY(std::isnan(y[size_t(a * ldy + n)]));
+        }
+    }
+
+    // kind 0: x uniform in [-2, 2]; 1: one element 1000x larger (an activation outlier);
+    // 2: the first activation row all zero.
+    void check_i8w(const Table& t, std::mt19937& rng, int64_t K, int64_t N, int m, int kind) {
+        const int64_t stride = kern::i8_row_stride(K), ldy = N + 3;
+        auto x = random_floats(rng, size_t(m * K), -2, 2);
+        if (kind == 1) x[size_t(K / 2)] = 1500.0f;
+        if (kind == 2) std::fill(x.begin(), x.begin() + K, 0.0f);
+        const auto wf = random_floats(rng, size_t(N * K));
+        std::vector<int8_t> w(wf.size());
+        std::vector<float> ws(static_cast<size_t>(N));
+        std::vector<int32_t> wsum(static_cast<size_t>(N));
+        for (int64_t n = 0; n < N; ++n) {
+            ws[size_t(n)] = kern::table_scalar().quantize_w8(wf.data() + n * K, K, w.data() + n * K);
+            for (int64_t k = 0; k < K; ++k) wsum[size_t(n)] += w[size_t(n * K + k)];
+        }
+        // Planes: the same bits as the scalar table, codes never saturated, and x recovered to
+        // within just over half a step of the last plane.
+        Aligned<int8_t> q(size_t(3 * m * stride)), qref(size_t(3 * m * stride));
+        std::vector<float> s(size_t(3 * m)), sref(size_t(3 * m));
+        for (int a = 0; a < m; ++a) {
+            t.split_i8x3(x.data() + a * K, K, q.get() + 3 * a * stride, s.data() + 3 * a);
+            kern::table_scalar().split_i8x3(x.data() + a * K, K, qref.get() + 3 * a * stride,
+                                            sref.data() + 3 * a);
+        }
+        QVERIFY(std::memcmp(q.get(), qref.get(), size_t(3 * m * stride)) == 0);
+        for (size_t i = 0; i < s.size(); ++i) QCOMPARE(kern::f32_bits(s[i]), kern::f32_bits(sref[i]));
+        for (int a = 0; a < m; ++a) {
+            const float* sa = s.data() + 3 * a;
+            for (int64_t k = 0; k < stride; ++k) {
+                const int8_t* qk = q.get() + 3 * a * stride + k;
+                const double back = double(sa[0]) * qk[0] + double(sa[1]) * qk[stride] +
+                                    double(sa[2]) * qk[2 * stride];
+                const double xk = k < K ? x[size_t(a * K + k)] : 0.0;
+                for (int p = 0; p < 3; ++p) QVERIFY(std::abs(int(qk[p * stride])) <= (p ? 126 : 127));
+                if (!(std::fabs(back - xk) <= 0.51 * double(sa[2])))
+                    QFAIL(qPrintable(QString("K=%1 row %2 k=%3: planes give %4 for %5 (step %6)")
+                                         .arg(K).arg(a).arg(k).arg(back).arg(xk).arg(sa[2])));
+            }
+        }
+        std::vector<float> y(static_cast<size_t>(m * ldy), std::nanf(""));
+        const int64_t split = N / 2;
+        t.i8w_rows(w.data(), ws.data(), wsum.data(), K, 0, split, q.get(), s.data(), m, y.data(), ldy);
+        t.i8w_rows(w.data(), ws.data(), wsum.data(), K, split, N, q.get(), s.data(), m, y.data(), ldy);
+        for (int a = 0; a < m; ++a) {
+            const float* sa = s.data() + 3 * a;
+            for (int64_t n = 0; n < N; ++n) {
+                int64_t T[3] = {0, 0, 0};
+                double truth = 0, wabs = 0;
+                for (int64_t k = 0; k < K; ++k) {
+                    const int64_t wk = w[size_t(n * K + k)];
+                    for (int p = 0; p < 3; ++p) T[p] += wk * q[size_t((3 * a + p) * stride + k)];
+                    truth += double(wk) * ws[size_t(n)] * double(x[size_t(a * K + k)]);
+                    wabs += std::fabs(double(wk) * ws[size_t(n)]);
+                }
+                double c = double(sa[0]) * double(T[0]);
+                c = std::fma(double(sa[1]), double(T[1]), c);
+                c = std::fma(double(sa[2]), double(T[2]), c);
+                const float expect = float(double(ws[size_t(n)]) * c);
+                const float got = y[size_t(a * ldy + n)];
+                if (kern::f32_bits(got) != kern::f32_bits(expect))
+                    QFAIL(qPrintable(QString("K=%1 N=%2 m=%3 (%4, %5): %6, exact int sums give %7")
+                                         .arg(K).arg(N).arg(m).arg(a).arg(n).arg(got).arg(expect)));
+                // Against FP32 activations: the planes' error times the weights, plus the final
+                // rounding to float: about what FP32 accumulation itself would cost.
+                const double bound = 0.51 * double(sa[2]) * wabs + 2 * kU * std::fabs(truth) + 1e-30;
+                if (!(std::fabs(got - truth) <= bound))
+                    QFAIL(qPrintable(QString("K=%1 m=%2 kind %3: %4 vs fp32 activations %5, bound %6")
+                                         .arg(K).arg(m).arg(kind).arg(got).arg(truth).arg(bound)));
             }
             for (int64_t n = N; n < ldy; ++n) QVERIFY(std::isnan(y[size_t(a * ldy + n)]));
         }
