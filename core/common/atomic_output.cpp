@@ -38,11 +38,15 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view content) {
+    write_file_atomically(path, std::vector<std::string_view>{content});
+}
+
+void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts) {
     const std::string temp = temp_sibling(path);
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) fail(path + ": cannot create (" + std::strerror(errno) + ")");
     try {
-        write_all(fd, content, path);
+        for (std::string_view part : parts) write_all(fd, part, path);
         if (::fsync(fd) != 0) fail(path + ": cannot flush (" + std::strerror(errno) + ")");
     } catch (...) {
         ::close(fd);

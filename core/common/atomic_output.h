@@ -3,11 +3,15 @@
 // crash, a cancel or a full disk never leaves a partial file or folder behind.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qs {
 
 // Writes content to path atomically. Throws Failure naming the path on any I/O error.
 void write_file_atomically(const std::string& path, std::string_view content);
+// The same for a file made of several parts written one after the other (a large file is never
+// assembled in memory first).
+void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts);
 
 // A folder built under a temporary name; commit() renames it to the final path (replacing an
 // existing folder of that name). If commit() is never called the temporary folder is removed.

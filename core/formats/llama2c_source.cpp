@@ -129,7 +129,7 @@ Buffer Llama2cSource::fp32(const std::string& name) const {
     const uint8_t* src = file_->data() + e.offset;
     if (!e.rope_permute) return Buffer::borrow(src, bytes, file_);
     const int64_t head_dim = config_.head_dim;
-    Buffer out = Buffer::allocate(bytes);
+    Buffer out = Buffer::allocate_for_overwrite(bytes);
     float* dst = out.mutable_as<float>();
     for (int64_t r = 0; r < rows; ++r) {
         const int64_t head = r / head_dim, i = r % head_dim;

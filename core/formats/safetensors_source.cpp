@@ -122,7 +122,7 @@ Buffer SafetensorsSource::fp32(const std::string& name) const {
     const size_t count = static_cast<size_t>(v.numel());
     if (v.dtype == "F32" && reinterpret_cast<uintptr_t>(v.data) % alignof(float) == 0)
         return Buffer::borrow(v.data, v.bytes, v.file);
-    Buffer out = Buffer::allocate(count * sizeof(float));
+    Buffer out = Buffer::allocate_for_overwrite(count * sizeof(float));
     convert_to_fp32(v.dtype, v.data, count, out.mutable_as<float>());
     return out;
 }

@@ -55,16 +55,16 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
             fail(path + ": tensor " + sorted[i]->name + " is given twice");
 
     const std::string header = header_json(sorted, metadata);
-    std::string content;
-    size_t total = 8 + header.size();
-    for (const TensorToWrite* t : sorted) total += t->bytes;
-    content.reserve(total);
-    uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) content.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-    content += header;
+    std::string prefix;
+    const uint64_t n = header.size();
+    for (int i = 0; i < 8; ++i) prefix.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+    prefix += header;
+    // Streamed tensor by tensor: a copy of the whole file in memory would double the peak
+    // memory of saving and cost a page fault per 4 KB of it.
+    std::vector<std::string_view> parts{prefix};
     for (const TensorToWrite* t : sorted)
-        content.append(static_cast<const char*>(t->data), t->bytes);
-    write_file_atomically(path, content);
+        parts.emplace_back(static_cast<const char*>(t->data), t->bytes);
+    write_file_atomically(path, parts);
 }
 
 }  // namespace qs

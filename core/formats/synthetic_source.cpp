@@ -158,7 +158,7 @@ Buffer SyntheticSource::fp32(const std::string& name) const {
     const std::vector<int64_t> s = shape(name);
     int64_t n = 1;
     for (int64_t d : s) n *= d;
-    Buffer out = Buffer::allocate(static_cast<size_t>(n) * 4);
+    Buffer out = Buffer::allocate_for_overwrite(static_cast<size_t>(n) * 4);
     float* p = out.mutable_as<float>();
     const bool is_norm = name.find("norm") != std::string::npos;
     if (is_norm) {

@@ -17,6 +17,8 @@ struct Buffer {
 
     // A zero-filled, 64-byte aligned buffer owned by the returned object.
     static Buffer allocate(size_t bytes);
+    // The same without the zero fill, for a caller that writes every byte.
+    static Buffer allocate_for_overwrite(size_t bytes);
     // Borrows memory kept alive by owner.
     static Buffer borrow(const void* data, size_t bytes, std::shared_ptr<const void> owner) {
         return Buffer{data, bytes, std::move(owner)};

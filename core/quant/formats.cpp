@@ -38,7 +38,7 @@ std::unique_ptr<PackedLinear> make_fp32_linear(Buffer w, int64_t out, int64_t in
         fail("fp32 matrix " + std::to_string(out) + "x" + std::to_string(in) + " needs " +
              std::to_string(out * in * 4) + " bytes, got " + std::to_string(w.bytes));
     if (reinterpret_cast<uintptr_t>(w.data) % 4 != 0) {  // e.g. an odd offset in a mapped file
-        Buffer copy = Buffer::allocate(w.bytes);
+        Buffer copy = Buffer::allocate_for_overwrite(w.bytes);
         std::memcpy(copy.mutable_as<void>(), w.data, w.bytes);
         w = std::move(copy);
     }
@@ -48,7 +48,7 @@ std::unique_ptr<PackedLinear> make_fp32_linear(Buffer w, int64_t out, int64_t in
 std::unique_ptr<PackedLinear> make_half_linear(const float* w, int64_t out, int64_t in,
                                                bool bf16) {
     check_shape(out, in);
-    Buffer b = Buffer::allocate(size_t(out * in * 2));
+    Buffer b = Buffer::allocate_for_overwrite(size_t(out * in * 2));
     uint16_t* h = b.mutable_as<uint16_t>();
     parallel_for(0, out, quant_grain(in), [&](int64_t r0, int64_t r1) {
         for (int64_t i = r0 * in; i < r1 * in; ++i)
@@ -60,8 +60,8 @@ std::unique_ptr<PackedLinear> make_half_linear(const float* w, int64_t out, int6
 std::unique_ptr<PackedLinear> make_int8_linear(const float* w, int64_t out, int64_t in,
                                                Int8Mode mode) {
     check_shape(out, in);
-    Buffer q = Buffer::allocate(size_t(out * in));
-    Buffer s = Buffer::allocate(size_t(out * 4));
+    Buffer q = Buffer::allocate_for_overwrite(size_t(out * in));
+    Buffer s = Buffer::allocate_for_overwrite(size_t(out * 4));
     int8_t* qp = q.mutable_as<int8_t>();
     float* sp = s.mutable_as<float>();
     const kern::Table& t = kern::active_table();
@@ -149,7 +149,7 @@ Buffer take(const std::map<std::string, StoredTensor>& tensors, const std::strin
     if (!t.buffer.data) fail(name + " has no data");
     Buffer b = t.buffer;
     if (reinterpret_cast<uintptr_t>(b.data) % dtype_size(dtype) != 0) {
-        Buffer copy = Buffer::allocate(b.bytes);
+        Buffer copy = Buffer::allocate_for_overwrite(b.bytes);
         std::memcpy(copy.mutable_as<void>(), b.data, b.bytes);
         b = std::move(copy);
     }
