@@ -4,6 +4,7 @@
 
 #include "common/result.h"
 #include "quant/formats.h"
+#include "quant/method_formats.h"
 
 namespace qs {
 
@@ -33,41 +34,7 @@ std::vector<float> vector_of(const WeightSource& source, const std::string& name
     return std::vector<float>(p, p + size);
 }
 
-// The packed format a method gives one matrix. The embedding / LM head stay FP32 when asked,
-// and are int8 under int4 (as llama.cpp keeps its output matrix at higher precision).
-std::unique_ptr<PackedLinear> pack(const QuantOptions& options, bool embedding_or_head,
-                                   Buffer fp32, int64_t out, int64_t in) {
-    Method method = options.method;
-    if (embedding_or_head && !options.quantize_embeddings) method = Method::fp32;
-    const float* w = fp32.as<float>();
-    switch (method) {
-        case Method::fp32: return make_fp32_linear(std::move(fp32), out, in);
-        case Method::fp16: return make_half_linear(w, out, in, false);
-        case Method::bf16: return make_half_linear(w, out, in, true);
-        case Method::int8_weight_only: return make_int8_linear(w, out, in, Int8Mode::weight_only);
-        case Method::int8_dynamic: return make_int8_linear(w, out, in, Int8Mode::dynamic);
-        case Method::int4:
-            if (embedding_or_head) return make_int8_linear(w, out, in, Int8Mode::dynamic);
-            Int4Options int4;
-            int4.group_size = options.group_size;
-            return make_int4_linear(w, out, in, int4);
-    }
-    fail("unknown method");
-}
-
 }  // namespace
-
-std::vector<MatrixName> matrix_names(const ModelConfig& c) {
-    std::vector<MatrixName> names{{"model.embed_tokens.weight", true}};
-    for (int64_t l = 0; l < c.num_layers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        for (const char* m : {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
-                              "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"})
-            names.push_back({p + m + ".weight", false});
-    }
-    if (!c.tie_word_embeddings) names.push_back({"lm_head.weight", true});
-    return names;
-}
 
 BuiltModel build_transformer(const WeightSource& source, const QuantOptions& options,
                              const QuantizedManifest* manifest, const Control& control) {
@@ -90,7 +57,7 @@ BuiltModel build_transformer(const WeightSource& source, const QuantOptions& opt
                      "' has no entry in the quantization section of config.json");
             packed = load_stored_matrix(source, name, it->second, out, in);
         } else {
-            packed = pack(options, embedding_or_head, source.fp32(name), out, in);
+            packed = pack_matrix(options, embedding_or_head, source.fp32(name), out, in);
             source.release(name);
         }
         built.tensors.push_back({name, {out, in}, packed->describe(), packed->weight_bytes()});

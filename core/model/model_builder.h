@@ -21,13 +21,6 @@ struct BuiltModel {
     int64_t weight_bytes = 0;
 };
 
-// The name of every matrix of the model in order, and whether it is the embedding / LM head.
-struct MatrixName {
-    std::string name;
-    bool embedding_or_head = false;
-};
-std::vector<MatrixName> matrix_names(const ModelConfig& config);
-
 // Builds from source. manifest is non-null for quantized folders (whose tensors are loaded
 // as stored, never through FP32); otherwise options.method is applied. Reports progress as
 // "<verb> layer i/n" and checks cancel between layers.

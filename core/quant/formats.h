@@ -13,7 +13,7 @@ namespace qs {
 
 // How activations are treated by an int8 matrix.
 enum class Int8Mode {
-    weight_only,  // FP32 activations, int8 weights dequantized inside the kernel
+    weight_only,  // FP32 activations (GEMV: three int8 planes, 2^-24 of max|x|), int8 weights
     dynamic,      // activations quantized per token (symmetric int8) at run time, int32 accumulate
 };
 
