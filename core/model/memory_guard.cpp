@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/result.h"
+#include "quant/method_formats.h"
 
 namespace qs {
 
@@ -81,28 +82,6 @@ std::string gib(int64_t bytes) {
     if (bytes >= (int64_t(1) << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / 1073741824.0);
     else std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / 1048576.0);
     return buf;
-}
-
-// Bytes of one [out, in] matrix in the packed format the method gives it (see model_builder's
-// pack(): int4 keeps the embedding / LM head at int8, quantize_embeddings=false keeps FP32).
-int64_t packed_matrix_bytes(const QuantOptions& options, int64_t out, int64_t in, bool embedding_or_head) {
-    Method m = options.method;
-    if (embedding_or_head && !options.quantize_embeddings) m = Method::fp32;
-    if (embedding_or_head && m == Method::int4) m = Method::int8_dynamic;
-    switch (m) {
-        case Method::fp32: return out * in * 4;
-        case Method::fp16:
-        case Method::bf16: return out * in * 2;
-        case Method::int8_dynamic:
-        case Method::int8_weight_only: return out * (in + 4);  // int8 values, FP32 scale per row
-        case Method::int4: {
-            // rows padded to whole groups, two values a byte, FP16 scale and minimum per group
-            const int64_t g = std::max(1, options.group_size);
-            const int64_t groups = (in + g - 1) / g;
-            return out * (groups * g / 2 + groups * 4);
-        }
-    }
-    return out * in * 4;
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "model/model_builder.h"
 
-#include <sstream>
-
 #include "common/result.h"
 #include "quant/formats.h"
 #include "quant/method_formats.h"
@@ -9,14 +7,6 @@
 namespace qs {
 
 namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-    std::ostringstream s;
-    s << "[";
-    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-    s << "]";
-    return s.str();
-}
 
 void expect_shape(const WeightSource& source, const std::string& name,
                   const std::vector<int64_t>& expected) {

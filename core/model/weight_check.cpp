@@ -1,7 +1,5 @@
 #include "model/weight_check.h"
 
-#include <sstream>
-
 #include "common/result.h"
 #include "formats/dtype.h"
 #include "quant/formats.h"
@@ -9,14 +7,6 @@
 namespace qs {
 
 namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-    std::ostringstream s;
-    s << "[";
-    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-    s << "]";
-    return s.str();
-}
 
 void check_plain(const WeightSource& source, const ExpectedTensor& t) {
     const std::vector<int64_t> actual = source.shape(t.name);

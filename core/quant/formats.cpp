@@ -116,12 +116,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string shape_text(const std::vector<int64_t>& s) {
-    std::string t = "[";
-    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-    return t + "]";
-}
-
 size_t dtype_size(const std::string& dtype) {
     if (dtype == "F32" || dtype == "I32") return 4;
     if (dtype == "F16" || dtype == "BF16") return 2;

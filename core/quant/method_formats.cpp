@@ -37,4 +37,25 @@ std::unique_ptr<PackedLinear> pack_matrix(const QuantOptions& options, bool embe
     fail("unknown method");
 }
 
+int64_t packed_matrix_bytes(const QuantOptions& options, int64_t out, int64_t in,
+                            bool embedding_or_head) {
+    Method m = options.method;
+    if (embedding_or_head && !options.quantize_embeddings) m = Method::fp32;
+    if (embedding_or_head && m == Method::int4) m = Method::int8_dynamic;
+    switch (m) {
+        case Method::fp32: return out * in * 4;
+        case Method::fp16:
+        case Method::bf16: return out * in * 2;
+        case Method::int8_dynamic:
+        case Method::int8_weight_only: return out * (in + 4);  // int8 values, FP32 scale per row
+        case Method::int4: {
+            // rows padded to whole groups, two values a byte, FP16 scale and minimum per group
+            const int64_t g = options.group_size > 0 ? options.group_size : 1;
+            const int64_t groups = (in + g - 1) / g;
+            return out * (groups * g / 2 + groups * 4);
+        }
+    }
+    return out * in * 4;
+}
+
 }  // namespace qs

@@ -26,4 +26,9 @@ std::vector<MatrixName> matrix_names(const ModelConfig& config);
 std::unique_ptr<PackedLinear> pack_matrix(const QuantOptions& options, bool embedding_or_head,
                                           Buffer fp32, int64_t out, int64_t in);
 
+// The weight bytes pack_matrix() gives an [out, in] matrix, from the shape alone (for the
+// memory guard before loading, and the studio's predicted sizes before a run).
+int64_t packed_matrix_bytes(const QuantOptions& options, int64_t out, int64_t in,
+                            bool embedding_or_head);
+
 }  // namespace qs

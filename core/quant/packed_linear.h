@@ -20,6 +20,13 @@ struct StoredTensor {
     Buffer buffer;
 };
 
+// "[896, 4864]": a shape as error messages print it.
+inline std::string shape_text(const std::vector<int64_t>& shape) {
+    std::string t = "[";
+    for (size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
+    return t + "]";
+}
+
 class PackedLinear {
 public:
     virtual ~PackedLinear() = default;

@@ -4,6 +4,7 @@
 
 #include "model/model.h"
 #include "predicted_size.h"
+#include "quant/method_formats.h"
 #include "test_support.h"
 
 using namespace qs;
@@ -43,11 +44,11 @@ private slots:
         QuantOptions o;
         o.method = Method::int4;
         o.quantize_embeddings = false;
-        QCOMPARE(ui::predicted_matrix_bytes(o, 100, 64, true), int64_t(100 * 64 * 4));
+        QCOMPARE(packed_matrix_bytes(o, 100, 64, true), int64_t(100 * 64 * 4));
         o.quantize_embeddings = true;  // int4 keeps embeddings at int8: a byte per weight + scale
-        QCOMPARE(ui::predicted_matrix_bytes(o, 100, 64, true), int64_t(100 * (64 + 4)));
+        QCOMPARE(packed_matrix_bytes(o, 100, 64, true), int64_t(100 * (64 + 4)));
         // 64 inputs in groups of 32: 32 bytes of nibbles + 2 groups x (fp16 scale + fp16 min)
-        QCOMPARE(ui::predicted_matrix_bytes(o, 100, 64, false), int64_t(100 * (32 + 8)));
+        QCOMPARE(packed_matrix_bytes(o, 100, 64, false), int64_t(100 * (32 + 8)));
     }
 };
 

@@ -51,7 +51,10 @@ class TestQuantizedAccuracy : public QObject {
 
 private slots:
     void initTestCase() {
-        qs::set_num_threads(2);
+        // One thread: stories260K's matrices are 64 wide, and with two threads the run spent
+        // most of its time in OpenMP barriers (2.6 s vs 10.6 s for 58 windows, measured on
+        // this machine under load); the numbers checked here do not depend on it.
+        qs::set_num_threads(1);
         bin_ = qs::test::shared_file("data/stories260K/stories260K.bin");
         const QString corpus = qs::test::shared_file("data/corpora/tinystories_sample.txt");
         if (bin_.isEmpty() || corpus.isEmpty())
