@@ -76,8 +76,9 @@ QString memory_phrase(const bench::VariantResult& fp32, const bench::VariantResu
 QString perplexity_phrase(const bench::VariantResult& fp32, const bench::VariantResult& v) {
     const double a = fp32.accuracy.perplexity, b = v.accuracy.perplexity;
     if (!measured(a) || !measured(b) || a <= 0) return QStringLiteral("perplexity not measured");
-    const double change = (b / a - 1.0) * 100.0;
-    return QStringLiteral("%1%2% perplexity").arg(change >= 0 ? "+" : "").arg(change, 0, 'f', 1);
+    // Rounded first (+ 0.0 turns -0.0 into 0.0), so a change under 0.05% reads "+0.0%", not "-0.0%".
+    const double shown = std::round((b / a - 1.0) * 1000.0) / 10.0 + 0.0;
+    return QStringLiteral("%1%2% perplexity").arg(shown >= 0 ? "+" : "").arg(shown, 0, 'f', 1);
 }
 
 // The engine's paired speedup when it has one, else the ratio of the two throughputs.

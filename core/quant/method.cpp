@@ -33,7 +33,7 @@ std::string method_summary(Method m) {
         case Method::int8_dynamic:
             return "W8A8: int8 per-channel weights, activations quantized per token at run time";
         case Method::int8_weight_only:
-            return "int8 per-channel weights, FP32 activations, dequantized in the kernel";
+            return "int8 per-channel weights, activations kept at FP32 precision (three int8 planes)";
         case Method::int4: return "4-bit group-wise weights, two per byte";
         case Method::fp16: return "weights stored as IEEE half precision";
         case Method::bf16: return "weights stored as bfloat16";
