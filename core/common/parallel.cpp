@@ -20,7 +20,7 @@ void set_openblas_threads(int n) {
 void set_num_threads(int n) {
     if (n < 1) n = 1;
     at::set_num_threads(n);
-    set_openblas_threads(n);
+    set_openblas_threads(1);
 }
 
 int num_threads() { return at::get_num_threads(); }

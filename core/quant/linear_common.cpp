@@ -16,10 +16,18 @@ void sgemm_xwt(int64_t m, int64_t n, int64_t k, const float* x, const float* w, 
                float* y, int64_t ldy) {
     if (m > INT_MAX || n > INT_MAX || k > INT_MAX || ldw > INT_MAX || ldy > INT_MAX)
         fail("matrix too large for BLAS (dimension above 2^31)");
-    // Row-major y[m][n] is the column-major n x m matrix C = W^T(col-major k x n)^T * X.
-    const int M = int(n), N = int(m), K = int(k), lda = int(ldw), ldb = int(k), ldc = int(ldy);
-    const float one = 1.0f, zero = 0.0f;
-    sgemm_("T", "N", &M, &N, &K, &one, w, &lda, x, &ldb, &zero, y, &ldc);
+    // Output columns split over the thread pool (OpenBLAS itself runs single-threaded, see
+    // common/parallel.h), at least ~2 MFLOP a piece so that small products stay on one thread.
+    const int64_t flops_per_column = 2 * m * k > 0 ? 2 * m * k : 1;
+    int64_t grain = ((int64_t(1) << 21) / flops_per_column + 15) / 16 * 16;
+    if (grain < 16) grain = 16;
+    parallel_for(0, n, grain, [&](int64_t n0, int64_t n1) {
+        // Row-major y[m][n] is the column-major n x m matrix C = W^T(col-major k x n)^T * X.
+        const int M = int(n1 - n0), N = int(m), K = int(k), lda = int(ldw), ldb = int(k),
+                  ldc = int(ldy);
+        const float one = 1.0f, zero = 0.0f;
+        sgemm_("T", "N", &M, &N, &K, &one, w + n0 * ldw, &lda, x, &ldb, &zero, y + n0, &ldc);
+    });
 }
 
 }  // namespace qs::detail
