@@ -3,17 +3,13 @@
 // carry the same numbers, Cancel within a second without partial files, and bad drops.
 #include <qcustomplot.h>
 
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
-#include <QMimeData>
 #include <QProcess>
-#include <QSettings>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -28,23 +24,12 @@
 #include "results_view.h"
 #include "run_setup.h"
 #include "test_support.h"
+#include "ui_test_support.h"
 
 using namespace qs;
 using namespace qs::ui;
 
 namespace {
-
-// Sends what the window system sends for a drag-and-drop of these URLs onto the widget.
-void drop_urls(QWidget* target, const QList<QUrl>& urls) {
-    QMimeData mime;
-    mime.setUrls(urls);
-    const QPoint at = target->rect().center();
-    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-}
 
 QCPBars* bars_named(QCustomPlot* plot, const QString& name) {
     for (int i = 0; i < plot->plottableCount(); ++i)
@@ -125,16 +110,14 @@ class TestMainWindow : public QObject {
 
 private slots:
     void initTestCase() {
-        // Recent models and geometry go to a throwaway place, not the user's settings.
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("quantscope-test"));
+        test::use_throwaway_settings(settings_dir_.path());
     }
 
     void dropFolderLoadsModelCard() {
         QS_REQUIRE_SHARED(dir, "reference/hf-tiny-llama");
         MainWindow w;
         w.show();
-        drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(dir)});
+        qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(dir)});
         QVERIFY(w.modelPanel()->model().has_value());
         QVERIFY(!w.errorBanner()->isVisible());
         // the card shows what config.json says (read here independently)
@@ -171,21 +154,21 @@ private slots:
         QVERIFY(junk.open(QIODevice::WriteOnly));
         junk.write("this is not a model");
         junk.close();
-        drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(junk.fileName())});
+        qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(junk.fileName())});
         QVERIFY(w.errorBanner()->isVisible());
         QVERIFY2(w.errorBanner()->text().contains("model.bin"), qPrintable(w.errorBanner()->text()));
         QVERIFY(!w.modelPanel()->model().has_value());
 
         w.errorBanner()->hide();
-        drop_urls(w.modelPanel()->dropZone(), {QUrl(QStringLiteral("https://example.com/model"))});
+        qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl(QStringLiteral("https://example.com/model"))});
         QVERIFY(w.errorBanner()->isVisible());
 
         w.errorBanner()->hide();
-        drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(tmp.filePath("missing-folder"))});
+        qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(tmp.filePath("missing-folder"))});
         QVERIFY(w.errorBanner()->isVisible());
 
         // an empty folder, then a good model: the window still works
-        drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(tmp.path())});
+        qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(tmp.path())});
         QVERIFY(w.errorBanner()->isVisible());
         QVERIFY(w.modelPanel()->loadModel(QStringLiteral("synthetic:tiny")));
         QVERIFY(!w.errorBanner()->isVisible());

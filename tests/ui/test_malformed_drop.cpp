@@ -1,11 +1,7 @@
 // Every model of the malformed corpus (tests/data/malformed/MANIFEST.tsv) dropped on the studio:
 // the error banner shows the reason the manifest names, no model card replaces the current one,
 // and the window goes on working (a good model loads afterwards).
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFileInfo>
-#include <QMimeData>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,24 +10,13 @@
 #include "main_window.h"
 #include "model_panel.h"
 #include "test_support.h"
+#include "ui_test_support.h"
 
 using namespace qs::ui;
 
 namespace {
 
 QString corpus_dir() { return qs::test::source_dir() + "/tests/data/malformed"; }
-
-// Sends what the window system sends for a drag-and-drop of a local path onto the widget.
-void drop_path(QWidget* target, const QString& path) {
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(path)});
-    const QPoint at = target->rect().center();
-    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-}
 
 }  // namespace
 
@@ -42,9 +27,7 @@ class MalformedDropTest : public QObject {
 
 private slots:
     void initTestCase() {
-        // Recent models and geometry go to a throwaway place, not the user's settings.
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("quantscope-test"));
+        qs::test::use_throwaway_settings(settings_dir_.path());
     }
 
     void everyCorpusEntryShowsItsReason() {
@@ -62,7 +45,7 @@ private slots:
             // Rows for other commands (tokenize, generate) are models whose card is fine.
             if (cols[2] != QLatin1String("stats")) continue;
             w.errorBanner()->hide();
-            drop_path(w.modelPanel()->dropZone(), corpus_dir() + "/" + cols[0]);
+            qs::test::drop_urls(w.modelPanel()->dropZone(), {QUrl::fromLocalFile(corpus_dir() + "/" + cols[0])});
             ++dropped;
             QVERIFY2(w.errorBanner()->isVisible(), qPrintable(cols[0]));
             // A dropped .txt is taken for evaluation text and a lone .safetensors for its folder,
