@@ -124,7 +124,9 @@ void print_summary(const bench::BenchmarkResult& r) {
                 int(r.settings.prompts.size()),
                 r.settings.runs, r.settings.warmup, r.settings.max_new_tokens,
                 r.eval_text_source.empty() ? "none" : r.eval_text_source.c_str());
-    std::printf("Intervals are bootstrap 95%% CIs; speedups are fp32/variant (> 1 is faster).\n\n");
+    std::printf("Intervals are bootstrap 95%% CIs; speedups are fp32/variant (> 1 is faster).\n");
+    std::printf("Decode t/s, decode speedup and BW eff use the median token time (the mean is in the "
+                "JSON: host stalls inflate it).\n\n");
 
     std::printf("%-17s %-11s %-11s %-27s %-27s %-11s %-22s %-22s %-7s %-9s %-8s %-9s %-8s %s\n", "method",
                 "weights", "peak RSS", "latency P50 ms", "latency P95 ms", "decode t/s", "decode speedup",

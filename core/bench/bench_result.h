@@ -108,7 +108,7 @@ struct VariantResult {
     double prompts_per_s = kNotMeasured;
     double decode_bytes_per_token = kNotMeasured;       // weight bytes streamed per decoded token
     double decode_bandwidth_efficiency = kNotMeasured;  // bytes/token / s/token / read bandwidth
-    // vs fp32, "> 1" better: decode = mean token time fp32/variant, prefill = mean TTFT
+    // vs fp32, "> 1" better: decode = median token time fp32/variant, prefill = mean TTFT
     // fp32/variant, latency = P50 fp32/variant, memory = weight bytes fp32/variant (exact, no CI).
     Ratio decode_speedup, prefill_speedup, latency_speedup, memory_ratio;
 

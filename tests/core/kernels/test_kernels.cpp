@@ -320,7 +320,7 @@ private slots:
                         wb[i] = kern::f32_to_bf16(wf[i]);
                     }
                     check_dense(K, N, m, x, [&](int64_t i) { return double(wf[size_t(i)]); },
-                                [&](int64_t n) { return 1.0; }, 0,
+                                [&](int64_t) { return 1.0; }, 0,
                                 [&](int64_t n0, int64_t n1, float* y, int64_t ldy) {
                                     t.f32_rows(wf.data(), K, n0, n1, x.data(), m, y, ldy);
                                 });
