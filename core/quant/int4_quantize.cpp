@@ -32,15 +32,23 @@ uint16_t f16_directed(float v, bool down) {
     return h;
 }
 
-inline int nearest(float v) { return int(std::nearbyint(v)); }
+// round_half_even(v) clamped to [lo, hi], as nearbyint under the default rounding mode would
+// give, but inline: without SSE4.1 the compiler calls libm's nearbyintf, a function call per
+// weight and candidate that took most of the scale search's time. Clamping first commutes
+// with rounding (lo and hi are integers) and keeps |v| far below 2^22, where adding and
+// subtracting 1.5 * 2^23 rounds to an integer exactly.
+inline int round_clamped(float v, float lo, float hi) {
+    constexpr float kMagic = 12582912.0f;
+    v = v < lo ? lo : (v > hi ? hi : v);
+    return int((v + kMagic) - kMagic);
+}
 
 // Asymmetric: codes for (s, m) and the squared error.
 float assign_asym(const float* x, int n, float s, float m, uint8_t* L) {
     float err = 0;
     const float is = s > 0 ? 1.0f / s : 0.0f;
     for (int i = 0; i < n; ++i) {
-        int l = nearest((x[i] - m) * is);
-        l = l < 0 ? 0 : (l > 15 ? 15 : l);
+        const int l = round_clamped((x[i] - m) * is, 0.0f, 15.0f);
         L[i] = uint8_t(l);
         const float d = float(l) * s + m - x[i];
         err += d * d;
@@ -53,8 +61,7 @@ float assign_sym(const float* x, int n, float s, uint8_t* L) {
     float err = 0;
     const float is = s != 0 ? 1.0f / s : 0.0f;
     for (int i = 0; i < n; ++i) {
-        int q = nearest(x[i] * is);
-        q = q < -8 ? -8 : (q > 7 ? 7 : q);
+        const int q = round_clamped(x[i] * is, -8.0f, 7.0f);
         L[i] = uint8_t(q + 8);
         const float d = float(q) * s - x[i];
         err += d * d;
@@ -87,8 +94,7 @@ void quantize_asym(const float* x, int n, bool search, uint8_t* u, uint16_t* sca
         const float iscale = (15.0f - 1.0f + 0.1f * float(is)) / (mx - mn);
         float sl = 0, sl2 = 0, sxl = 0;
         for (int i = 0; i < n; ++i) {
-            int l = nearest(iscale * (x[i] - mn));
-            l = l < 0 ? 0 : (l > 15 ? 15 : l);
+            const int l = round_clamped(iscale * (x[i] - mn), 0.0f, 15.0f);
             sl += float(l);
             sl2 += float(l * l);
             sxl += float(l) * x[i];
@@ -137,8 +143,7 @@ void quantize_sym(const float* x, int n, bool search, uint8_t* u, uint16_t* scal
             const float iscale = t / mx;
             float sxl = 0, sl2 = 0;
             for (int i = 0; i < n; ++i) {
-                int q = nearest(iscale * x[i]);
-                q = q < -8 ? -8 : (q > 7 ? 7 : q);
+                const int q = round_clamped(iscale * x[i], -8.0f, 7.0f);
                 sxl += float(q) * x[i];
                 sl2 += float(q * q);
             }
