@@ -18,8 +18,14 @@ namespace {
 std::string temp_sibling(const std::string& path) {
     std::random_device rd;
     fs::path p(path);
-    std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
-                       std::to_string(rd() % 1000000);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a known false positive) on the
+    // equivalent chain of operator+ starting from a literal.
+    std::string name = ".";
+    name.append(p.filename().string())
+        .append(".tmp-")
+        .append(std::to_string(getpid()))
+        .append("-")
+        .append(std::to_string(rd() % 1000000));
     return (p.parent_path().empty() ? fs::path(".") : p.parent_path()).append(name).string();
 }
 
@@ -68,15 +74,25 @@ void write_file_atomically(const std::string& path, const std::vector<std::strin
 AtomicDirectory::AtomicDirectory(std::string final_path)
     : final_path_(std::move(final_path)), temp_path_(temp_sibling(final_path_)) {
     std::error_code ec;
+    for (fs::path p = fs::path(temp_path_).parent_path(); !p.empty() && !fs::exists(p, ec);
+         p = p.parent_path())
+        created_parents_.push_back(p.string());
     fs::create_directories(temp_path_, ec);
-    if (ec) fail(final_path_ + ": cannot create output folder (" + ec.message() + ")");
+    if (ec) {
+        remove_uncommitted();
+        fail(final_path_ + ": cannot create output folder (" + ec.message() + ")");
+    }
 }
 
 AtomicDirectory::~AtomicDirectory() {
-    if (!committed_) {
-        std::error_code ec;
-        fs::remove_all(temp_path_, ec);
-    }
+    if (!committed_) remove_uncommitted();
+}
+
+void AtomicDirectory::remove_uncommitted() {
+    std::error_code ec;
+    fs::remove_all(temp_path_, ec);
+    // fs::remove only deletes empty folders: anything else written there meanwhile stays.
+    for (const std::string& dir : created_parents_) fs::remove(dir, ec);
 }
 
 void AtomicDirectory::commit() {

@@ -14,7 +14,8 @@ void write_file_atomically(const std::string& path, std::string_view content);
 void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts);
 
 // A folder built under a temporary name; commit() renames it to the final path (replacing an
-// existing folder of that name). If commit() is never called the temporary folder is removed.
+// existing folder of that name). Missing parent folders are created; if commit() is never
+// called the temporary folder is removed, and so are the parents it created (when empty).
 class AtomicDirectory {
 public:
     explicit AtomicDirectory(std::string final_path);
@@ -27,8 +28,11 @@ public:
     void commit();
 
 private:
+    void remove_uncommitted();
+
     std::string final_path_;
     std::string temp_path_;
+    std::vector<std::string> created_parents_;  // deepest first
     bool committed_ = false;
 };
 

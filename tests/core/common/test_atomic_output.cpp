@@ -34,6 +34,22 @@ private slots:
         QVERIFY(!fs::exists(target));
         QVERIFY(fs::is_empty(dir.path().toStdString()));
     }
+    void uncommittedDirectoryRemovesTheParentsItCreated() {
+        QTemporaryDir dir;
+        const std::string kept = dir.filePath("runs").toStdString();
+        fs::create_directories(kept);
+        {
+            qs::AtomicDirectory out(kept + "/a/b/model-int4");
+            QVERIFY(fs::exists(kept + "/a/b"));
+        }
+        QVERIFY(!fs::exists(kept + "/a"));
+        QVERIFY(fs::exists(kept));  // existed before: not ours to remove
+        {
+            qs::AtomicDirectory out(kept + "/c/model-int4");
+            out.commit();
+        }
+        QVERIFY(fs::exists(kept + "/c/model-int4"));
+    }
     void commitReplacesExistingFolder() {
         QTemporaryDir dir;
         const std::string target = dir.filePath("m").toStdString();
