@@ -319,6 +319,8 @@ void plot_accuracy(QCustomPlot* plot, const BenchmarkResult& result) {
         QCPAxis* x = rect->axis(QCPAxis::atBottom);
         QCPAxis* y = rect->axis(QCPAxis::atLeft);
         set_variant_ticks(x, names);
+        // Four or more names side by side overlap in a half-width panel (the PDF's is ~85 mm).
+        if (names.size() > 3) x->setTickLabelRotation(-30);
         auto* bars = new QCPBars(x, y);
         bars->setName(metrics[m].name);
         bars->setWidth(0.6);

@@ -17,18 +17,26 @@ namespace {
 
 using bench::BenchmarkResult;
 
-// Logical units: 96 per inch, like a screen, so charts and fonts have their on-screen sizes.
-constexpr double kLogicalDpi = 96.0;
+// The writer works at 96 units per inch, like a screen, so charts and fonts have their on-screen
+// sizes. (At a higher resolution with the painter scaled down, QCustomPlot's point-sized fonts
+// are resolved against the device's DPI and then scaled again: axis labels came out 6x too big.)
+// The output is vector graphics and text either way.
+constexpr int kLogicalDpi = 96;
 
 QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
 
-QString html_table(const TextTable& t) {
-    QString h = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>");
+// Cells do not wrap: a wrapped number ("1234567." over "8") reads wrong and cannot be searched.
+// Only prose_column (the worst tokens' context) wraps. Headers wrap between words; the table's
+// font is a little smaller so the eleven speed columns fit portrait A4.
+QString html_table(const TextTable& t, int prose_column = -1) {
+    QString h = QStringLiteral("<table border='1' cellspacing='0' cellpadding='2' width='100%' style='font-size:7.5pt'><tr>");
     for (const QString& c : t.header) h += QStringLiteral("<th>%1</th>").arg(c.toHtmlEscaped());
     h += QStringLiteral("</tr>");
     for (const QStringList& row : t.rows) {
         h += QStringLiteral("<tr>");
-        for (const QString& c : row) h += QStringLiteral("<td>%1</td>").arg(c.toHtmlEscaped());
+        for (int i = 0; i < row.size(); ++i)
+            h += (i == prose_column ? QStringLiteral("<td>%1</td>") : QStringLiteral("<td style='white-space:nowrap'>%1</td>"))
+                     .arg(row[i].toHtmlEscaped());
         h += QStringLiteral("</tr>");
     }
     return h + QStringLiteral("</table>");
@@ -60,7 +68,7 @@ QString details_html(const BenchmarkResult& r) {
     for (const bench::VariantResult& v : r.variants) {
         if (v.options.method == Method::fp32) continue;
         h += QStringLiteral("<h3>%1</h3>").arg(esc(v.method));
-        h += v.accuracy.worst.empty() ? QStringLiteral("<p>not measured</p>") : html_table(worst_table(v));
+        h += v.accuracy.worst.empty() ? QStringLiteral("<p>not measured</p>") : html_table(worst_table(v), kWorstContextColumn);
     }
     const bench::BenchmarkSettings& s = r.settings;
     QStringList methods, prompts;
@@ -112,10 +120,7 @@ public:
     Report(QPdfWriter& writer) : writer_(writer), painter_(&writer) {
         painter_.setMode(QCPPainter::pmVectorized);
         painter_.setMode(QCPPainter::pmNoCaching);
-        const double scale = writer.resolution() / kLogicalDpi;
-        painter_.scale(scale, scale);
-        const QRect px = writer.pageLayout().paintRectPixels(writer.resolution());
-        page_ = QSizeF(px.width() / scale, px.height() / scale);
+        page_ = writer.pageLayout().paintRectPixels(writer.resolution()).size();
     }
     bool ok() const { return painter_.isActive(); }
 
@@ -125,6 +130,10 @@ public:
         QFont font;
         font.setPointSizeF(8.5);
         doc.setDefaultFont(font);
+        // Qt's default also breaks inside a word when a column is narrow ("lat/enc/y").
+        QTextOption words;
+        words.setWrapMode(QTextOption::WordWrap);
+        doc.setDefaultTextOption(words);
         doc.setHtml(body);
         doc.setPageSize(page_);
         for (int i = 0; i < doc.pageCount(); ++i) {
@@ -177,7 +186,7 @@ Status write_pdf_report(const QString& path, const BenchmarkResult& result) {
         QPdfWriter writer(temp);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
-        writer.setResolution(600);
+        writer.setResolution(kLogicalDpi);
         writer.setTitle(QStringLiteral("Quantscope benchmark report"));
         writer.setCreator(QStringLiteral("quantscope-studio"));
         Report report(writer);

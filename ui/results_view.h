@@ -75,5 +75,6 @@ struct TextTable {
 TextTable speed_table(const bench::BenchmarkResult& result);
 TextTable accuracy_table(const bench::BenchmarkResult& result);
 TextTable worst_table(const bench::VariantResult& variant);
+constexpr int kWorstContextColumn = 2;  // the one column of worst_table that is prose, not a figure
 
 }  // namespace qs::ui
