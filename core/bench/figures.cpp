@@ -24,9 +24,9 @@ void compute_speed_figures(VariantResult& v, double read_bandwidth_gbps, uint64_
     // Decode speed from the median token time: the host can stall a process for 20-40 ms at a
     // time (measured here: every 0.5 s, the sampling period of the host's DAMON memory monitor),
     // and such stalls say nothing about the method. The mean and the tail stay in the summary.
-    v.decode_tokens_per_s = v.decode_token_ms.empty() ? kNotMeasured : 1000.0 / v.decode_token.p50;
-    v.prompts_per_s = v.latency_ms.empty() ? kNotMeasured : 1000.0 / v.latency.mean;
     const double seconds_per_token = v.decode_token.p50 / 1000.0;
+    v.decode_tokens_per_s = v.decode_token_ms.empty() ? kNotMeasured : 1.0 / seconds_per_token;
+    v.prompts_per_s = v.latency_ms.empty() ? kNotMeasured : 1000.0 / v.latency.mean;
     v.decode_bandwidth_efficiency =
         std::isfinite(v.decode_bytes_per_token) && std::isfinite(read_bandwidth_gbps) &&
                 read_bandwidth_gbps > 0 && seconds_per_token > 0

@@ -34,9 +34,8 @@ uint16_t f16_directed(float v, bool down) {
 
 // round_half_even(v) clamped to [lo, hi], as nearbyint under the default rounding mode would
 // give, but inline: without SSE4.1 the compiler calls libm's nearbyintf, a function call per
-// weight and candidate. Clamping first commutes
-// with rounding (lo and hi are integers) and keeps |v| far below 2^22, where adding and
-// subtracting 1.5 * 2^23 rounds to an integer exactly.
+// weight and candidate. Clamping first commutes with rounding (lo and hi are integers) and
+// keeps |v| far below 2^22, where adding and subtracting 1.5 * 2^23 rounds exactly.
 inline int round_clamped(float v, float lo, float hi) {
     constexpr float kMagic = 12582912.0f;
     v = v < lo ? lo : (v > hi ? hi : v);
