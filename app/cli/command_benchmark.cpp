@@ -116,9 +116,10 @@ std::string with_ci(const char* format, double v, const bench::Interval& ci) {
 
 void print_summary(const bench::BenchmarkResult& r) {
     const bench::SystemInfo& sys = r.system;
-    std::printf("\nModel %s — %d threads, %s kernels, read bandwidth %s GB/s (measured)\n",
+    std::printf("\nModel %s — %d threads, %s kernels, read bandwidth %s GB/s (median of %d samples "
+                "between the speed runs)\n",
                 r.settings.model.c_str(), sys.threads, sys.kernel_isa.c_str(),
-                fmt("%.1f", r.read_bandwidth_gbps).c_str());
+                fmt("%.1f", r.read_bandwidth_gbps).c_str(), int(r.read_bandwidth_samples_gbps.size()));
     std::printf("CPU %s; %d prompts x %d runs (+%d warmup), %d new tokens each; evaluation: %s\n",
                 sys.cpu_model.c_str(),
                 int(r.settings.prompts.size()),

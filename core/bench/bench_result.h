@@ -120,7 +120,10 @@ struct BenchmarkResult {
     std::string created_at;  // ISO 8601 UTC
     BenchmarkSettings settings;
     SystemInfo system;
-    double read_bandwidth_gbps = kNotMeasured;  // measured in this run, with settings.threads
+    // Median of read_bandwidth_samples_gbps: the memory's read bandwidth with settings.threads,
+    // sampled after every measured round of the speed phase (see BandwidthProbe).
+    double read_bandwidth_gbps = kNotMeasured;
+    std::vector<double> read_bandwidth_samples_gbps;
     std::string eval_text_source;               // file path, or "sampled from fp32, seed N"
     std::vector<VariantResult> variants;        // fp32 first
     bool complete = false;                      // false when cancelled or failed part-way

@@ -9,7 +9,6 @@
 #include "bench/figures.h"
 #include "bench/prompts.h"
 #include "bench/system_info.h"
-#include "common/bandwidth.h"
 #include "common/parallel.h"
 
 namespace qs::bench {
@@ -166,9 +165,6 @@ Result<BenchmarkResult> run_benchmark(const BenchmarkSettings& settings, const C
             r.variants.push_back(std::move(v));
         }
         state.models.resize(r.variants.size());
-
-        control.report("Measuring read bandwidth", 0, 1);
-        r.read_bandwidth_gbps = measure_read_bandwidth().bytes_per_second / 1e9;
 
         if (Status s = load_variants(state); !s) {
             if (!s.error().cancelled) fail(s.error().message);

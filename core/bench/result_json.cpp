@@ -328,6 +328,7 @@ std::string result_to_json(const BenchmarkResult& r) {
                       {"seconds", number(r.seconds)},
                       {"eval_text_source", r.eval_text_source},
                       {"read_bandwidth_gbps", number(r.read_bandwidth_gbps)},
+                      {"read_bandwidth_samples_gbps", numbers(r.read_bandwidth_samples_gbps)},
                       {"settings", settings_json(r.settings)},
                       {"system", system_json(r.system)},
                       {"notes", r.notes},
@@ -360,6 +361,7 @@ Result<BenchmarkResult> result_from_json(const std::string& text) {
         r.seconds = get_number(doc, "seconds");
         read(doc, "eval_text_source", r.eval_text_source);
         r.read_bandwidth_gbps = get_number(doc, "read_bandwidth_gbps");
+        r.read_bandwidth_samples_gbps = get_numbers(doc, "read_bandwidth_samples_gbps");
         if (doc.contains("settings")) r.settings = get_settings(doc.at("settings"));
         if (doc.contains("system")) r.system = get_system(doc.at("system"));
         read(doc, "notes", r.notes);

@@ -1,10 +1,14 @@
 // Speed: every variant runs every prompt, interleaved (A B A B ...) so drift of the machine
 // (thermal, other load) hits all variants alike; warmup repetitions are timed the same way and
 // discarded. Each run prefills the prompt and then generates exactly max_new_tokens greedy
-// tokens (no stop at EOS), so every variant does the same work.
+// tokens (no stop at EOS), so every variant does the same work. After each measured round (all
+// variants on one prompt) the memory's read bandwidth is sampled too, the yardstick of BW eff,
+// so it sees the same drift; its median is the run's figure.
 #include <chrono>
 
 #include "bench/engine.h"
+#include "bench/statistics.h"
+#include "common/bandwidth.h"
 #include "model/generate.h"
 
 namespace qs::bench {
@@ -23,6 +27,14 @@ void run_speed_phase(RunState& state) {
     options.stop_at_eos = false;
     Control cancel_only;
     cancel_only.cancel = state.control.cancel;
+
+    // A sample is the best of four reads of 256 MiB (8 ms each at 30 GB/s; 8x a 32 MB L3).
+    // Memory left idle while the variants run comes back slowly on this project's VM: the
+    // first one or two reads after a round ran at 0.9-3 GB/s (pages faulted back in), the
+    // next ones at 28-33 GB/s, and one read alone would measure the faults, not the memory.
+    constexpr int kBandwidthPasses = 4;
+    const BandwidthProbe probe(int64_t(256) << 20);
+    std::vector<double>& bandwidth = state.result.read_bandwidth_samples_gbps;
 
     int64_t done = 0;
     for (int rep = 0; rep < repetitions; ++rep) {
@@ -56,7 +68,10 @@ void run_speed_phase(RunState& state) {
                 if (state.greedy_tokens[v][p].empty()) state.greedy_tokens[v][p] = run->generated_ids;
                 if (vr.status == "pending") vr.status = "ok";
             }
-            if (measured) state.publish();
+            if (!measured) continue;
+            bandwidth.push_back(probe.measure(kBandwidthPasses) / 1e9);
+            state.result.read_bandwidth_gbps = percentile(bandwidth, 50);
+            state.publish();
         }
     }
     state.report("Speed done", total, total, phase_start);

@@ -31,32 +31,41 @@ uint64_t sum_words(const uint64_t* p, int64_t n) {
 
 }  // namespace
 
-BandwidthResult measure_read_bandwidth(int64_t buffer_bytes, int repetitions) {
-    BandwidthResult r;
-    r.buffer_bytes = buffer_bytes / 4096 * 4096;
-    r.threads = num_threads();
-    r.repetitions = repetitions;
-    const int64_t words = r.buffer_bytes / int64_t(sizeof(uint64_t));
-    std::unique_ptr<uint64_t, void (*)(void*)> buf(
-        static_cast<uint64_t*>(std::aligned_alloc(4096, size_t(r.buffer_bytes))), std::free);
-    if (!buf) throw std::bad_alloc();
+BandwidthProbe::BandwidthProbe(int64_t buffer_bytes)
+    : bytes_(buffer_bytes / 4096 * 4096),
+      buf_(static_cast<uint64_t*>(std::aligned_alloc(4096, size_t(bytes_))), std::free) {
+    if (!buf_) throw std::bad_alloc();
     // Touch every page from the worker threads so the pages are really backed (and placed
     // where the readers run), not the shared zero page.
+    const int64_t words = bytes_ / int64_t(sizeof(uint64_t));
     parallel_for(0, words, 1 << 16, [&](int64_t b, int64_t e) {
-        std::memset(buf.get() + b, 1, size_t(e - b) * sizeof(uint64_t));
+        std::memset(buf_.get() + b, 1, size_t(e - b) * sizeof(uint64_t));
     });
+}
+
+double BandwidthProbe::measure(int passes) const {
+    const int64_t words = bytes_ / int64_t(sizeof(uint64_t));
     std::atomic<uint64_t> sink{0};
     double best = 1e30;
-    for (int rep = 0; rep < repetitions; ++rep) {
+    for (int pass = 0; pass < passes; ++pass) {
         const auto t0 = std::chrono::steady_clock::now();
         parallel_for(0, words, 1 << 16, [&](int64_t b, int64_t e) {
-            sink.fetch_add(sum_words(buf.get() + b, e - b), std::memory_order_relaxed);
+            sink.fetch_add(sum_words(buf_.get() + b, e - b), std::memory_order_relaxed);
         });
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         best = std::min(best, s);
     }
-    r.bytes_per_second = best > 0 ? double(r.buffer_bytes) / best : 0;
+    return best > 0 && best < 1e30 ? double(bytes_) / best : 0;
+}
+
+BandwidthResult measure_read_bandwidth(int64_t buffer_bytes, int repetitions) {
+    const BandwidthProbe probe(buffer_bytes);
+    BandwidthResult r;
+    r.buffer_bytes = probe.buffer_bytes();
+    r.threads = num_threads();
+    r.repetitions = repetitions;
+    r.bytes_per_second = probe.measure(repetitions);
     return r;
 }
 

@@ -1,6 +1,7 @@
 // The benchmark engine end to end on the synthetic tiny model: every variant measured with the
 // requested number of samples, snapshots while it runs, cancellation keeping what was measured.
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
 #include "bench/benchmark.h"
@@ -39,7 +40,13 @@ private slots:
         QCOMPARE(r->variants[0].method, std::string("fp32"));
         QCOMPARE(r->variants[2].method, std::string("int4"));
         QVERIFY(updates > 0);
-        QVERIFY(r->read_bandwidth_gbps > 0);
+        // the bandwidth is sampled once per measured round (runs x prompts), and the run's
+        // figure is the median sample (6 samples: the mean of the middle two)
+        std::vector<double> bw = r->read_bandwidth_samples_gbps;
+        QCOMPARE(bw.size(), size_t(6));
+        for (double b : bw) QVERIFY(b > 0);
+        std::sort(bw.begin(), bw.end());
+        QCOMPARE(r->read_bandwidth_gbps, (bw[2] + bw[3]) / 2);
         QCOMPARE(r->settings.threads, 1);
         for (const VariantResult& v : r->variants) {
             QCOMPARE(v.status, std::string("ok"));

@@ -27,6 +27,7 @@ BenchmarkResult hand_built() {
     r.system.libtorch_version = "1.13.0";
     r.system.kernel_isa = "avx512vnni";
     r.read_bandwidth_gbps = 20.5;
+    r.read_bandwidth_samples_gbps = {19.25, 20.5, 31.0};
     r.eval_text_source = "sampled from fp32, seed 1234, 64 tokens";
     r.complete = true;
     r.seconds = 12.25;
@@ -93,6 +94,7 @@ private slots:
         QCOMPARE(back->variants[1].options.quantize_embeddings, false);
         QCOMPARE(back->variants[1].error, hand_built().variants[1].error);
         QCOMPARE(back->system.ram_bytes, int64_t(24) << 30);
+        QCOMPARE(back->read_bandwidth_samples_gbps, (std::vector<double>{19.25, 20.5, 31.0}));
     }
 
     void rejectsForeignDocuments() {
