@@ -48,6 +48,15 @@ QString format_duration(double seconds) {
     return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
+QString format_read_bandwidth(const bench::BenchmarkResult& r) {
+    if (!measured(r.read_bandwidth_gbps)) return kNotMeasured;
+    const QString gbps = format_number(r.read_bandwidth_gbps, 1) + QStringLiteral(" GB/s");
+    if (r.read_bandwidth_samples_gbps.empty()) return gbps;
+    return QStringLiteral("%1, median of %2 samples between the speed runs")
+        .arg(gbps)
+        .arg(r.read_bandwidth_samples_gbps.size());
+}
+
 int64_t memory_bytes(const bench::VariantResult& v) {
     return measured(v.peak_rss_bytes) ? v.peak_rss_bytes : v.weight_bytes;
 }

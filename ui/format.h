@@ -19,6 +19,9 @@ QString format_percent(double fraction, int decimals = 1);  // 0.992 -> "99.2%"
 QString format_bytes(int64_t bytes);                          // "12.3 MiB"
 QString format_ratio(const bench::Ratio& r);                  // "3.70× (3.50–3.90)"
 QString format_duration(double seconds);                      // "1 min 05 s"
+// "31.4 GB/s, median of 15 samples between the speed runs" (a run saved before the samples
+// were kept says only "31.4 GB/s").
+QString format_read_bandwidth(const bench::BenchmarkResult& r);
 
 // One line of measured ratios against fp32, e.g.
 // "int8-dynamic: 3.7× faster decode · 73% less memory · 99.2% top-1 agreement · +0.6% perplexity".

@@ -98,10 +98,7 @@ QString details_html(const BenchmarkResult& r) {
                    {"CPU flags", flags.join(' ')},
                    {"Logical cores / threads used", QStringLiteral("%1 / %2").arg(y.cores).arg(y.threads)},
                    {"RAM", format_bytes(y.ram_bytes > 0 ? y.ram_bytes : -1)},
-                   {"Read bandwidth (measured)",
-                    QStringLiteral("%1 GB/s, median of %2 samples between the speed runs")
-                        .arg(format_number(r.read_bandwidth_gbps, 1))
-                        .arg(r.read_bandwidth_samples_gbps.size())},
+                   {"Read bandwidth (measured)", format_read_bandwidth(r)},
                    {"OS", QString::fromStdString(y.os)},
                    {"Kernels", QString::fromStdString(y.kernel_isa)},
                    {"libtorch", QString::fromStdString(y.libtorch_version)},

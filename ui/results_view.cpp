@@ -264,9 +264,7 @@ void ResultsView::fillNotes() {
                      .arg(s.runs).arg(s.warmup).arg(s.max_new_tokens).arg(result_.system.threads)
                      .arg(qulonglong(s.seed));
         lines << tr("Evaluation text: %1").arg(QString::fromStdString(result_.eval_text_source));
-        lines << tr("Measured read bandwidth: %1 GB/s (median of %2 samples between the speed runs)")
-                     .arg(format_number(result_.read_bandwidth_gbps, 1))
-                     .arg(result_.read_bandwidth_samples_gbps.size());
+        lines << tr("Measured read bandwidth: %1").arg(format_read_bandwidth(result_));
         lines << tr("CPU: %1 (%2 logical cores), kernels: %3")
                      .arg(QString::fromStdString(result_.system.cpu_model))
                      .arg(result_.system.cores)

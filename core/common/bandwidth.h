@@ -20,7 +20,7 @@ struct BandwidthResult {
 class BandwidthProbe {
 public:
     // Allocates buffer_bytes (rounded down to pages) and touches every page.
-    explicit BandwidthProbe(int64_t buffer_bytes = int64_t(512) << 20);
+    explicit BandwidthProbe(int64_t buffer_bytes);
     // Best of `passes` full reads of the buffer, in bytes per second, split across the threads
     // set by qs::set_num_threads.
     double measure(int passes) const;

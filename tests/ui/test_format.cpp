@@ -1,5 +1,6 @@
 // The studio's number formatting (ui/format.h): the summary line's perplexity change against
-// fp32, including a change that rounds to zero (it read "-0.0%"), and unmeasured values.
+// fp32, including a change that rounds to zero (it read "-0.0%"), unmeasured values, and how
+// the read bandwidth is described.
 #include <QtTest>
 
 #include "format.h"
@@ -37,6 +38,15 @@ private slots:
         const QString line = ui::summary_line(fp32, with_perplexity("int8-dynamic", variant));
         QVERIFY2(line.contains(expected), qPrintable(line));
         QVERIFY2(!line.contains("-0.0%"), qPrintable(line));
+    }
+    void readBandwidthSaysHowItWasMeasured() {
+        bench::BenchmarkResult r;
+        QCOMPARE(ui::format_read_bandwidth(r), QStringLiteral("not measured"));
+        r.read_bandwidth_gbps = 31.44;  // a run saved before the samples were kept
+        QCOMPARE(ui::format_read_bandwidth(r), QStringLiteral("31.4 GB/s"));
+        r.read_bandwidth_samples_gbps = {30.1, 31.44, 33.0};
+        QCOMPARE(ui::format_read_bandwidth(r),
+                 QStringLiteral("31.4 GB/s, median of 3 samples between the speed runs"));
     }
 };
 
