@@ -3,6 +3,12 @@
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 
+// ATen's parallel_for falls back to running inline when its OpenMP region is not compiled in,
+// and nothing else would notice: every "2-thread" figure would then be a 1-thread figure.
+#ifndef _OPENMP
+#error "common/parallel.cpp must be compiled with OpenMP (see core/CMakeLists.txt)"
+#endif
+
 namespace qs {
 
 namespace {

@@ -1,0 +1,95 @@
+// parallel_for really runs on the threads set_num_threads asks for. It once ran every chunk
+// inline (ATen's OpenMP region was not compiled in), so every 2-thread figure the app reported
+// had been measured on one thread.
+#include <QtTest>
+#include <algorithm>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/parallel.h"
+
+namespace {
+
+struct Chunks {
+    std::mutex mutex;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    std::set<std::thread::id> threads;
+
+    void record(int64_t b, int64_t e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        ranges.emplace_back(b, e);
+        threads.insert(std::this_thread::get_id());
+    }
+    // True when the recorded chunks are disjoint and cover [begin, end) exactly.
+    bool cover(int64_t begin, int64_t end) {
+        std::sort(ranges.begin(), ranges.end());
+        int64_t next = begin;
+        for (const auto& [b, e] : ranges) {
+            if (b != next || e <= b) return false;
+            next = e;
+        }
+        return next == end;
+    }
+};
+
+}  // namespace
+
+class ParallelTest : public QObject {
+    Q_OBJECT
+private slots:
+    void twoThreadsRunOnTwoThreads() {
+        qs::set_num_threads(2);
+        QCOMPARE(qs::num_threads(), 2);
+        Chunks chunks;
+        qs::parallel_for(0, 1000, 10, [&](int64_t b, int64_t e) { chunks.record(b, e); });
+        QCOMPARE(chunks.ranges.size(), size_t(2));
+        QCOMPARE(chunks.threads.size(), size_t(2));
+        QVERIFY(chunks.cover(0, 1000));
+    }
+    void oneThreadRunsInlineOnTheCaller() {
+        qs::set_num_threads(1);
+        QCOMPARE(qs::num_threads(), 1);
+        Chunks chunks;
+        qs::parallel_for(5, 1000, 10, [&](int64_t b, int64_t e) { chunks.record(b, e); });
+        QCOMPARE(chunks.ranges.size(), size_t(1));
+        QVERIFY(chunks.threads.count(std::this_thread::get_id()) == 1);
+        QVERIFY(chunks.cover(5, 1000));
+    }
+    void rangeWithinOneGrainRunsInline() {
+        qs::set_num_threads(2);
+        Chunks chunks;
+        qs::parallel_for(0, 64, 64, [&](int64_t b, int64_t e) { chunks.record(b, e); });
+        QCOMPARE(chunks.ranges.size(), size_t(1));
+        QVERIFY(chunks.threads.count(std::this_thread::get_id()) == 1);
+        QVERIFY(chunks.cover(0, 64));
+    }
+    void nestedCallsRunInlineInTheirChunk() {
+        qs::set_num_threads(2);
+        Chunks inner;
+        std::mutex mutex;
+        std::set<std::thread::id> mismatched;
+        qs::parallel_for(0, 2, 1, [&](int64_t b, int64_t) {
+            const auto outer = std::this_thread::get_id();
+            qs::parallel_for(b * 100, b * 100 + 100, 1, [&](int64_t ib, int64_t ie) {
+                inner.record(ib, ie);
+                std::lock_guard<std::mutex> lock(mutex);
+                if (std::this_thread::get_id() != outer) mismatched.insert(outer);
+            });
+        });
+        QVERIFY(mismatched.empty());
+        QCOMPARE(inner.ranges.size(), size_t(2));
+        QVERIFY(inner.cover(0, 200));
+    }
+    void emptyRangeCallsNothing() {
+        qs::set_num_threads(2);
+        int calls = 0;
+        qs::parallel_for(10, 10, 1, [&](int64_t, int64_t) { ++calls; });
+        QCOMPARE(calls, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(ParallelTest)
+#include "test_parallel.moc"
