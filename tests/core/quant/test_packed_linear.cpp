@@ -213,18 +213,22 @@ private slots:
     // Rows of the forward product do not depend on how many rows come at once beyond the
     // GEMV/GEMM switch, on the thread count, or (for int8-dynamic, whose arithmetic is exact
     // integers plus the same float operations) on the instruction set.
+    // The matrix is large enough that two threads really split it (each gets over 128 KB of
+    // weights in every format, and the GEMM over 2 MFLOP).
     void threadsAndIsaConsistent() {
         std::mt19937 rng(2);
-        const int64_t out = 70, in = 300;
+        const int64_t out = 1500, in = 300;
         const auto w = gaussian(rng, size_t(out * in), 0.05f);
         const auto x = gaussian(rng, size_t(3 * in));
+        const auto x20 = gaussian(rng, size_t(20 * in));
         for (const Case& c : cases()) {
             const auto l = c.make(w, out, in);
-            const auto one = run(*l, x, 3);
+            const auto one = run(*l, x, 3), one20 = run(*l, x20, 20);
             set_num_threads(2);
-            const auto two = run(*l, x, 3);
+            const auto two = run(*l, x, 3), two20 = run(*l, x20, 20);
             set_num_threads(1);
             QVERIFY2(same_bits(one, two), c.name.c_str());
+            QVERIFY2(same_bits(one20, two20), (c.name + ", 20 rows").c_str());
             for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512, Isa::avx512vnni}) {
                 if (!isa_supported(isa)) continue;
                 force_isa(isa);
