@@ -3,10 +3,10 @@
 // ATen's intra-op pool, the only pool that does work for us, so the thread count we report is
 // the one that ran (tests/core/common/test_parallel.cpp checks that two threads are two OS
 // threads). Work is split by output rows or fixed column blocks, never inside a sum, so results
-// are bit-identical for any thread count. OpenBLAS is kept single-threaded and our GEMMs split their columns over
-// the ATen pool instead: OpenBLAS's own pthreads next to ATen's OpenMP workers (which spin for
-// a while after each parallel region) oversubscribed the cores, and the FP32 baseline's prefill
-// on the demo model took 16.3 ms with 2 threads against 5.2 ms with 1.
+// are bit-identical for any thread count. OpenBLAS is kept single-threaded and our GEMMs split
+// their columns over the ATen pool instead: OpenBLAS's own pthreads next to ATen's OpenMP
+// workers (which spin for a while after each parallel region) oversubscribed the cores, and the
+// FP32 baseline's prefill on the demo model took 16.3 ms with 2 threads against 5.2 ms with 1.
 #include <cstdint>
 #include <functional>
 
