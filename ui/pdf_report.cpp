@@ -104,7 +104,9 @@ QString details_html(const BenchmarkResult& r) {
                    {"libtorch", QString::fromStdString(y.libtorch_version)},
                    {"oneDNN", QString::fromStdString(y.onednn_version)},
                    {"OpenBLAS", QString::fromStdString(y.openblas_config)},
-                   {"Qt", QString::fromStdString(y.qt_version)},
+                   // Only the studio sets it: a CLI run used no Qt (the studio only drew its PDF).
+                   {"Qt", y.qt_version.empty() ? QStringLiteral("not used (run from the CLI)")
+                                               : QString::fromStdString(y.qt_version)},
                    {"Quantscope", QString::fromStdString(y.quantscope_version + " (" + y.git_commit + ", " +
                                                          y.build_type + ")")}});
     if (!r.notes.empty()) {

@@ -95,6 +95,23 @@ private slots:
         const double right = rightmost_word(pdf_text(pdf, {"-bbox"}));
         QVERIFY2(right <= 195.5 / 210.0, qPrintable(QString::number(right * 210, 'f', 1) + " mm from the left edge"));
     }
+    // The system table's Qt row names the studio's Qt for a studio run and says that a CLI run
+    // (whose PDF the studio only drew) used none; it was once left blank.
+    void qtRowSaysWhichQtRanTheBenchmark() {
+        if (QStandardPaths::findExecutable("pdftotext").isEmpty()) QSKIP("pdftotext not installed");
+        bench::BenchmarkResult r;
+        r.settings.model = "synthetic:tiny";
+        r.variants = {variant(Method::fp32, 1234.5, 105.3, 2012345678)};
+        QTemporaryDir dir;
+        const QString pdf = dir.filePath("report.pdf");
+        QVERIFY(write_pdf_report(pdf, r).ok());
+        QVERIFY(pdf_text(pdf, {}).contains(QStringLiteral("not used (run from the CLI)")));
+        r.system.qt_version = "6.4.2";
+        QVERIFY(write_pdf_report(pdf, r).ok());
+        const QString studio = pdf_text(pdf, {});
+        QVERIFY(!studio.contains(QStringLiteral("not used (run from the CLI)")));
+        QVERIFY(studio.contains(QStringLiteral("6.4.2")));
+    }
 };
 
 QTEST_MAIN(TestPdfReport)
