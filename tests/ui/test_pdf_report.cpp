@@ -99,17 +99,18 @@ private slots:
     // (whose PDF the studio only drew) used none; it was once left blank.
     void qtRowSaysWhichQtRanTheBenchmark() {
         if (QStandardPaths::findExecutable("pdftotext").isEmpty()) QSKIP("pdftotext not installed");
+        const QString cli = QStringLiteral("not used (run from the CLI)");
         bench::BenchmarkResult r;
         r.settings.model = "synthetic:tiny";
         r.variants = {variant(Method::fp32, 1234.5, 105.3, 2012345678)};
         QTemporaryDir dir;
         const QString pdf = dir.filePath("report.pdf");
         QVERIFY(write_pdf_report(pdf, r).ok());
-        QVERIFY(pdf_text(pdf, {}).contains(QStringLiteral("not used (run from the CLI)")));
+        QVERIFY(pdf_text(pdf, {}).contains(cli));
         r.system.qt_version = "6.4.2";
         QVERIFY(write_pdf_report(pdf, r).ok());
         const QString studio = pdf_text(pdf, {});
-        QVERIFY(!studio.contains(QStringLiteral("not used (run from the CLI)")));
+        QVERIFY(!studio.contains(cli));
         QVERIFY(studio.contains(QStringLiteral("6.4.2")));
     }
 };
