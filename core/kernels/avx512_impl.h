@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/exp_poly.h"
 #include "kernels/kernels.h"
 #include "kernels/prefetch.h"
 
@@ -636,6 +637,44 @@ void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, f
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// SiLU gate (see kernels.h and exp_poly.h)
+
+inline __m512 exp_ps(__m512 arg) {
+    using namespace exp_poly;
+    const __m512 x =
+        _mm512_min_ps(_mm512_max_ps(arg, _mm512_set1_ps(kMinArg)), _mm512_set1_ps(kMaxArg));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2e)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Hi), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Lo), r);
+    __m512 p = _mm512_set1_ps(kP0);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP1));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP2));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP3));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP4));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP5));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    const __mmask16 over = _mm512_cmp_ps_mask(arg, _mm512_set1_ps(kMaxArg), _CMP_GT_OQ);
+    return _mm512_mask_blend_ps(over, _mm512_scalef_ps(p, n), _mm512_set1_ps(INFINITY));
+}
+
+inline __m512 silu_mul_ps(__m512 g, __m512 u) {
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), g));
+    return _mm512_mul_ps(_mm512_div_ps(g, _mm512_add_ps(_mm512_set1_ps(1.0f), e)), u);
+}
+
+void silu_mul(float* gate, const float* up, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(gate + i, silu_mul_ps(_mm512_loadu_ps(gate + i), _mm512_loadu_ps(up + i)));
+    if (i < n) {
+        const __mmask16 m = tail16(n - i);
+        _mm512_mask_storeu_ps(gate + i, m, silu_mul_ps(_mm512_maskz_loadu_ps(m, gate + i),
+                                                       _mm512_maskz_loadu_ps(m, up + i)));
+    }
+}
+
 }  // namespace
 }  // namespace qs::kern
 
@@ -661,6 +700,7 @@ const Table& table_avx512vnni() {
         .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
+        .silu_mul = silu_mul,
     };
 #else
 const Table& table_avx512() {
@@ -683,6 +723,7 @@ const Table& table_avx512() {
         .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
+        .silu_mul = silu_mul,
     };
 #endif
     return t;

@@ -109,6 +109,12 @@ struct Table {
     void (*quantize_q8)(const float* x, int64_t K, int64_t blocks, bool symmetric, Q8Row out);
     void (*i4_rows)(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, float* y,
                     int64_t ldy);
+
+    // The MLP's gate: gate[i] = silu(gate[i]) * up[i], silu(g) = g / (1 + exp(-g)), n values.
+    // The SIMD tables use a polynomial exp (Cephes' expf: range reduction by ln 2, degree-5
+    // polynomial, a few ulp) instead of libm's scalar expf, which was 2-3% of a 1-thread int4
+    // decode and all of it time the second thread waits.
+    void (*silu_mul)(float* gate, const float* up, int64_t n);
 };
 
 const Table& table(Isa isa);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/exp_poly.h"
 #include "kernels/kernels.h"
 #include "kernels/prefetch.h"
 
@@ -602,6 +603,50 @@ void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, f
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// SiLU gate (see kernels.h and exp_poly.h)
+
+inline __m256 exp_ps(__m256 arg) {
+    using namespace exp_poly;
+    const __m256 x =
+        _mm256_min_ps(_mm256_max_ps(arg, _mm256_set1_ps(kMinArg)), _mm256_set1_ps(kMaxArg));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
+    __m256 p = _mm256_set1_ps(kP0);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP1));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP2));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP3));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP4));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP5));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    // 2^n from its exponent bits: the clamp keeps n in [-126, 127].
+    const __m256i bits = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    const __m256 over = _mm256_cmp_ps(arg, _mm256_set1_ps(kMaxArg), _CMP_GT_OQ);
+    return _mm256_blendv_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(bits)),
+                            _mm256_set1_ps(INFINITY), over);
+}
+
+inline __m256 silu_mul_ps(__m256 g, __m256 u) {
+    const __m256 e = exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), g));
+    return _mm256_mul_ps(_mm256_div_ps(g, _mm256_add_ps(_mm256_set1_ps(1.0f), e)), u);
+}
+
+void silu_mul(float* gate, const float* up, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(gate + i, silu_mul_ps(_mm256_loadu_ps(gate + i), _mm256_loadu_ps(up + i)));
+    if (i < n) {
+        float g[8] = {}, u[8] = {};
+        std::memcpy(g, gate + i, (n - i) * sizeof(float));
+        std::memcpy(u, up + i, (n - i) * sizeof(float));
+        _mm256_storeu_ps(g, silu_mul_ps(_mm256_loadu_ps(g), _mm256_loadu_ps(u)));
+        std::memcpy(gate + i, g, (n - i) * sizeof(float));
+    }
+}
+
 }  // namespace
 
 const Table& table_avx2() {
@@ -624,6 +669,7 @@ const Table& table_avx2() {
         .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
+        .silu_mul = silu_mul,
     };
     return t;
 }

@@ -200,6 +200,14 @@ void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, f
     }
 }
 
+// libm's expf: the reference the SIMD tables' polynomial exp is tested against.
+void silu_mul(float* gate, const float* up, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        gate[i] = g / (1.0f + std::exp(-g)) * up[i];
+    }
+}
+
 }  // namespace
 
 const Table& table_scalar() {
@@ -222,6 +230,7 @@ const Table& table_scalar() {
         .i8w_rows = i8w_rows,
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
+        .silu_mul = silu_mul,
     };
     return t;
 }

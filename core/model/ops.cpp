@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/parallel.h"
+#include "kernels/kernels.h"
 
 namespace qs::ops {
 
@@ -30,12 +31,8 @@ void add_inplace(float* x, const float* y, int64_t n) {
 }
 
 void silu_mul(float* gate, const float* up, int64_t n) {
-    parallel_for(0, n, 1 << 14, [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) {
-            const float g = gate[i];
-            gate[i] = g / (1.0f + std::exp(-g)) * up[i];
-        }
-    });
+    const auto& kernel = kern::active_table().silu_mul;
+    parallel_for(0, n, 1 << 14, [&](int64_t b, int64_t e) { kernel(gate + b, up + b, e - b); });
 }
 
 }  // namespace qs::ops

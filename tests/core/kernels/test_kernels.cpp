@@ -18,6 +18,9 @@
 //   a summation over `blocks` terms give |y - ref| <= (blocks + 6) u * sum |terms|.
 // - Quantizers (quantize_w8, quantize_i8, quantize_q8): exact hand-computed codes, including
 //   round-half-to-even ties, and bit-identical results on every table.
+// - silu_mul: against silu(g) * u in double, |y - ref| <= 8 u |ref| + 2^-120 |u| (expf, the
+//   polynomial exp and three float operations each within a few ulp; the absolute part covers
+//   |g| > 88, where silu is below 1e-36), over g in [-120, 120] and special values.
 #include <QtTest>
 
 #include <algorithm>
@@ -123,6 +126,43 @@ private slots:
         QCOMPARE(kern::f32_to_bf16(1.0f + std::ldexp(1.0f, -8)), uint16_t(0x3f80));  // tie
         QCOMPARE(kern::f32_to_bf16(1.0f + 3 * std::ldexp(1.0f, -8)), uint16_t(0x3f82));
         QCOMPARE(kern::bf16_to_f32(0xc040), -3.0f);
+    }
+
+    void siluMul_data() { ISA_DATA(); }
+    void siluMul() {
+        FETCH_TABLE(t);
+        std::vector<float> g;
+        for (int i = -12000; i <= 12000; ++i) g.push_back(float(i) * 0.01f);  // [-120, 120]
+        for (float v : {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-45f, 88.0f, 88.5f, -88.5f, 88.8f, -88.8f,
+                        -87.3f, -87.4f, 1e38f, -1e38f})
+            g.push_back(v);
+        std::mt19937 rng(7);
+        const std::vector<float> u = random_floats(rng, g.size(), -2, 2);
+        for (size_t n : {g.size(), size_t(1), size_t(7), size_t(8), size_t(15), size_t(17)}) {
+            // The last n inputs (the special values included), plus a guard value past the end.
+            std::vector<float> y(g.end() - ptrdiff_t(n), g.end());
+            y.push_back(-7.0f);
+            const float* up = u.data() + (u.size() - n);
+            t.silu_mul(y.data(), up, int64_t(n));
+            for (size_t i = 0; i < n; ++i) {
+                const double gi = g[g.size() - n + i], ui = up[i];
+                const double ref = gi / (1.0 + std::exp(-gi)) * ui;
+                const double err = std::fabs(double(y[i]) - ref);
+                if (!(err <= 8 * kU * std::fabs(ref) + std::ldexp(std::fabs(ui), -120)))
+                    QFAIL(qPrintable(QString("silu(%1) * %2 = %3, expected %4")
+                                         .arg(gi, 0, 'g', 9).arg(ui, 0, 'g', 9)
+                                         .arg(double(y[i]), 0, 'g', 9).arg(ref, 0, 'g', 9)));
+            }
+            QCOMPARE(y[n], -7.0f);  // nothing written past n
+        }
+        // libm's conventions at the ends: silu(+inf) = inf, silu(-inf) = -inf / inf = NaN, NaN
+        // stays NaN.
+        float ends[3] = {INFINITY, -INFINITY, NAN};
+        const float ones[3] = {1, 1, 1};
+        t.silu_mul(ends, ones, 3);
+        QCOMPARE(ends[0], float(INFINITY));
+        QVERIFY(std::isnan(ends[1]));
+        QVERIFY(std::isnan(ends[2]));
     }
 
     void conversions_data() { ISA_DATA(); }
