@@ -30,9 +30,8 @@ void Transformer::run_layer(const LayerWeights& w, int64_t layer, float* x, int6
     std::vector<float> normed(m * h), q(m * qd), k(m * kvd), v(m * kvd), context(m * qd), out(m * h);
 
     ops::rms_norm(x, w.input_norm.data(), normed.data(), m, h, static_cast<float>(c.rms_norm_eps));
-    w.q->forward(normed.data(), m, q.data());
-    w.k->forward(normed.data(), m, k.data());
-    w.v->forward(normed.data(), m, v.data());
+    forward_shared_input(normed.data(), m,
+                         {{w.q.get(), q.data()}, {w.k.get(), k.data()}, {w.v.get(), v.data()}});
     if (!w.q_bias.empty()) {
         ops::add_bias(q.data(), w.q_bias.data(), m, qd);
         ops::add_bias(k.data(), w.k_bias.data(), m, kvd);
@@ -48,8 +47,7 @@ void Transformer::run_layer(const LayerWeights& w, int64_t layer, float* x, int6
     ops::rms_norm(x, w.post_attention_norm.data(), normed.data(), m, h,
                   static_cast<float>(c.rms_norm_eps));
     std::vector<float> gate(m * inter), up(m * inter);
-    w.gate->forward(normed.data(), m, gate.data());
-    w.up->forward(normed.data(), m, up.data());
+    forward_shared_input(normed.data(), m, {{w.gate.get(), gate.data()}, {w.up.get(), up.data()}});
     ops::silu_mul(gate.data(), up.data(), m * inter);
     w.down->forward(gate.data(), m, out.data());
     ops::add_inplace(x, out.data(), m * h);

@@ -72,18 +72,4 @@ void converted_gemm(int64_t N, int64_t K, const float* x, int64_t m, float* y,
     }
 }
 
-// Forward for fp16 and bf16: GEMV kernels for few rows (rows(n0, n1, x, m, y, ldy) is the
-// table's), else converted_gemm.
-template <class Rows, class ToF32>
-void dense_forward(int64_t N, int64_t K, int64_t bytes_per_row, const float* x, int64_t m,
-                   float* y, const Rows& rows, const ToF32& to_f32) {
-    if (m < kGemmMinRows) {
-        parallel_rows(N, bytes_per_row, [&](int64_t n0, int64_t n1) {
-            rows(n0, n1, x, int(m), y, N);
-        });
-        return;
-    }
-    converted_gemm(N, K, x, m, y, to_f32);
-}
-
 }  // namespace qs::detail

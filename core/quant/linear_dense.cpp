@@ -10,23 +10,31 @@ namespace qs::detail {
 
 namespace {
 
+// The float formats read the activation rows as they are, so any two of the same width share them.
+std::string float_input_kind(int64_t K) { return "float rows of " + std::to_string(K); }
+
 class Fp32Linear final : public FormatLinear {
 public:
     Fp32Linear(Buffer w, int64_t out, int64_t in) : FormatLinear(out, in), w_(std::move(w)) {}
 
     void forward(const float* x, int64_t m, float* y) const override {
         if (m <= 0) return;
-        const int64_t N = out_features(), K = in_features();
-        const float* w = w_.as<float>();
-        if (m < kGemmMinRows) {
-            const kern::Table& t = kern::active_table();
-            parallel_rows(N, K * 4, [&](int64_t n0, int64_t n1) {
-                t.f32_rows(w, K, n0, n1, x, int(m), y, N);
-            });
-        } else {
-            sgemm_xwt(m, N, K, x, w, K, y, N);
-        }
+        if (m < kGemmMinRows)
+            forward_gemv(x, m, y);
+        else
+            sgemm_xwt(m, out_features(), in_features(), x, w_.as<float>(), in_features(), y,
+                      out_features());
     }
+    std::string gemv_input_kind() const override { return float_input_kind(in_features()); }
+    std::unique_ptr<GemvInput> prepare_gemv(const float* x, int64_t) const override {
+        return std::make_unique<FloatRows>(x);
+    }
+    void gemv_rows(const GemvInput& in, int64_t m, int64_t n0, int64_t n1, float* y,
+                   int64_t ldy) const override {
+        kern::active_table().f32_rows(w_.as<float>(), in_features(), n0, n1,
+                                      static_cast<const FloatRows&>(in).x, int(m), y, ldy);
+    }
+    int64_t gemv_row_bytes() const override { return in_features() * 4; }
     void dequantize_row(int64_t r, float* out) const override {
         std::memcpy(out, w_.as<float>() + r * in_features(), size_t(in_features()) * 4);
     }
@@ -53,18 +61,28 @@ public:
 
     void forward(const float* x, int64_t m, float* y) const override {
         if (m <= 0) return;
-        const int64_t N = out_features(), K = in_features();
+        if (m < kGemmMinRows) {
+            forward_gemv(x, m, y);
+            return;
+        }
+        const int64_t K = in_features();
         const uint16_t* w = w_.as<uint16_t>();
         const kern::Table& t = kern::active_table();
-        const auto rows = bf16_ ? t.bf16_rows : t.f16_rows;
         const auto conv = bf16_ ? t.bf16_to_f32 : t.f16_to_f32;
-        dense_forward(
-            N, K, K * 2, x, m, y,
-            [&](int64_t n0, int64_t n1, const float* xx, int mm, float* yy, int64_t ldy) {
-                rows(w, K, n0, n1, xx, mm, yy, ldy);
-            },
-            [&](int64_t n, float* dst) { conv(w + n * K, dst, K); });
+        converted_gemm(out_features(), K, x, m, y,
+                       [&](int64_t n, float* dst) { conv(w + n * K, dst, K); });
     }
+    std::string gemv_input_kind() const override { return float_input_kind(in_features()); }
+    std::unique_ptr<GemvInput> prepare_gemv(const float* x, int64_t) const override {
+        return std::make_unique<FloatRows>(x);
+    }
+    void gemv_rows(const GemvInput& in, int64_t m, int64_t n0, int64_t n1, float* y,
+                   int64_t ldy) const override {
+        const kern::Table& t = kern::active_table();
+        (bf16_ ? t.bf16_rows : t.f16_rows)(w_.as<uint16_t>(), in_features(), n0, n1,
+                                            static_cast<const FloatRows&>(in).x, int(m), y, ldy);
+    }
+    int64_t gemv_row_bytes() const override { return in_features() * 2; }
     void dequantize_row(int64_t r, float* out) const override {
         const uint16_t* w = w_.as<uint16_t>() + r * in_features();
         for (int64_t k = 0; k < in_features(); ++k)

@@ -27,6 +27,13 @@ private:
     Scratch<uint8_t> buf_;
 };
 
+// The GEMV input: up to kMaxRows quantized activation rows.
+struct Q8Input final : GemvInput {
+    Q8Input(int64_t m, int64_t blocks) : acts(m, blocks) {}
+    Q8Rows acts;
+    kern::Q8Row rows[kern::kMaxRows];
+};
+
 class Int4Linear final : public FormatLinear {
 public:
     Int4Linear(Buffer q, Buffer scale, Buffer min, int64_t out, int64_t in,
@@ -41,23 +48,16 @@ public:
 
     void forward(const float* x, int64_t m, float* y) const override {
         if (m <= 0) return;
+        if (m < kGemmMinRows) {
+            forward_gemv(x, m, y);
+            return;
+        }
         const int64_t N = out_features(), K = in_features();
         const kern::Table& t = kern::active_table();
         const kern::Int4View w = view();
         const bool sym = opt_.scheme == Int4Scheme::symmetric;
-        const int64_t row_bytes = blocks_ * 16 + groups_ * (sym ? 2 : 4);
+        const int64_t row_bytes = gemv_row_bytes();
         Q8Rows acts(m, blocks_);
-        kern::Q8Row rows[kern::kMaxRows];
-        if (m < kGemmMinRows) {
-            for (int64_t a = 0; a < m; ++a) {
-                rows[a] = acts.row(a);
-                t.quantize_q8(x + a * K, K, blocks_, sym, rows[a]);
-            }
-            parallel_rows(N, row_bytes, [&](int64_t n0, int64_t n1) {
-                t.i4_rows(w, n0, n1, rows, int(m), y, N);
-            });
-            return;
-        }
         parallel_for(0, m, 4, [&](int64_t a0, int64_t a1) {
             for (int64_t a = a0; a < a1; ++a) t.quantize_q8(x + a * K, K, blocks_, sym, acts.row(a));
         });
@@ -121,6 +121,31 @@ public:
                (opt_.scheme == Int4Scheme::symmetric ? "symmetric" : "asymmetric") +
                R"(","scale_search":)" + (opt_.scale_search ? "true" : "false") +
                R"(,"layout":"sb16-v1"})";
+    }
+
+    // The GEMV input: activation rows quantized per 32-block, which depends on the scheme.
+    std::string gemv_input_kind() const override {
+        return std::string("q8 rows, ") +
+               (opt_.scheme == Int4Scheme::symmetric ? "symmetric" : "asymmetric") + ", " +
+               std::to_string(blocks_) + " blocks";
+    }
+    std::unique_ptr<GemvInput> prepare_gemv(const float* x, int64_t m) const override {
+        auto in = std::make_unique<Q8Input>(m, blocks_);
+        const kern::Table& t = kern::active_table();
+        for (int64_t a = 0; a < m; ++a) {
+            in->rows[a] = in->acts.row(a);
+            t.quantize_q8(x + a * in_features(), in_features(), blocks_,
+                          opt_.scheme == Int4Scheme::symmetric, in->rows[a]);
+        }
+        return in;
+    }
+    void gemv_rows(const GemvInput& in, int64_t m, int64_t n0, int64_t n1, float* y,
+                   int64_t ldy) const override {
+        kern::active_table().i4_rows(view(), n0, n1, static_cast<const Q8Input&>(in).rows,
+                                     int(m), y, ldy);
+    }
+    int64_t gemv_row_bytes() const override {
+        return blocks_ * 16 + groups_ * (opt_.scheme == Int4Scheme::symmetric ? 2 : 4);
     }
 
 private:

@@ -9,6 +9,16 @@ namespace qs::detail {
 
 namespace {
 
+// Activation rows quantized to int8 (kI8Align-padded rows) and their scales.
+struct Int8Rows final : GemvInput {
+    Int8Rows(int64_t rows, int64_t stride)
+        : q(size_t(rows * stride)), scale(size_t(rows)), stride(stride) {}
+    int8_t* row(int64_t r) const { return q.get() + r * stride; }
+    Scratch<int8_t> q;
+    Scratch<float> scale;
+    int64_t stride;
+};
+
 class Int8Linear final : public FormatLinear {
 public:
     Int8Linear(Buffer q, Buffer scale, int64_t out, int64_t in, Int8Mode mode)
@@ -28,10 +38,12 @@ public:
 
     void forward(const float* x, int64_t m, float* y) const override {
         if (m <= 0) return;
-        if (mode_ == Int8Mode::weight_only)
-            forward_weight_only(x, m, y);
+        if (m < kGemmMinRows)
+            forward_gemv(x, m, y);
+        else if (mode_ == Int8Mode::weight_only)
+            gemm_weight_only(x, m, y);
         else
-            forward_dynamic(x, m, y);
+            gemm_dynamic(x, m, y);
     }
 
     void dequantize_row(int64_t r, float* out) const override {
@@ -65,28 +77,46 @@ public:
                                               : R"({"format":"int8","mode":"dynamic"})";
     }
 
+    // The GEMV input: int8 rows with their scales, three planes per row for weight-only (see
+    // kern::Table::split_i8x3), one per row for dynamic.
+    std::string gemv_input_kind() const override {
+        return std::string(mode_ == Int8Mode::weight_only ? "int8 x3 planes" : "int8 rows") +
+               " of " + std::to_string(in_features());
+    }
+    std::unique_ptr<GemvInput> prepare_gemv(const float* x, int64_t m) const override {
+        const int64_t K = in_features();
+        const kern::Table& t = kern::active_table();
+        const int64_t planes = mode_ == Int8Mode::weight_only ? 3 : 1;
+        auto in = std::make_unique<Int8Rows>(m * planes, kern::i8_row_stride(K));
+        for (int64_t a = 0; a < m; ++a) {
+            if (mode_ == Int8Mode::weight_only)
+                t.split_i8x3(x + a * K, K, in->row(3 * a), in->scale.get() + 3 * a);
+            else
+                in->scale.get()[a] = t.quantize_i8(x + a * K, K, in->row(a));
+        }
+        return in;
+    }
+    void gemv_rows(const GemvInput& input, int64_t m, int64_t n0, int64_t n1, float* y,
+                   int64_t ldy) const override {
+        const auto& in = static_cast<const Int8Rows&>(input);
+        const kern::Table& t = kern::active_table();
+        (mode_ == Int8Mode::weight_only ? t.i8w_rows : t.i8d_rows)(
+            q_.as<int8_t>(), scale_.as<float>(), wsum_.data(), in_features(), n0, n1,
+            in.q.get(), in.scale.get(), int(m), y, ldy);
+    }
+    int64_t gemv_row_bytes() const override { return in_features(); }
+
 private:
-    void forward_weight_only(const float* x, int64_t m, float* y) const {
-        const int64_t N = out_features(), K = in_features();
+    void gemm_weight_only(const float* x, int64_t m, float* y) const {
+        const int64_t K = in_features();
         const int8_t* w = q_.as<int8_t>();
         const float* s = scale_.as<float>();
         const kern::Table& t = kern::active_table();
-        if (m >= kGemmMinRows) {
-            converted_gemm(N, K, x, m, y,
-                           [&](int64_t n, float* dst) { t.i8_to_f32(w + n * K, s[n], dst, K); });
-            return;
-        }
-        const int64_t stride = kern::i8_row_stride(K);
-        Scratch<int8_t> q{size_t(3 * m * stride)};
-        Scratch<float> sx{size_t(3 * m)};
-        for (int64_t a = 0; a < m; ++a)
-            t.split_i8x3(x + a * K, K, q.get() + 3 * a * stride, sx.get() + 3 * a);
-        parallel_rows(N, K, [&](int64_t n0, int64_t n1) {
-            t.i8w_rows(w, s, wsum_.data(), K, n0, n1, q.get(), sx.get(), int(m), y, N);
-        });
+        converted_gemm(out_features(), K, x, m, y,
+                       [&](int64_t n, float* dst) { t.i8_to_f32(w + n * K, s[n], dst, K); });
     }
 
-    void forward_dynamic(const float* x, int64_t m, float* y) const {
+    void gemm_dynamic(const float* x, int64_t m, float* y) const {
         const int64_t N = out_features(), K = in_features();
         const int8_t* w = q_.as<int8_t>();
         const float* ws = scale_.as<float>();
@@ -94,15 +124,6 @@ private:
         const kern::Table& t = kern::active_table();
         const int64_t stride = kern::i8_row_stride(K);
         Scratch<float> sx{size_t(m)};
-        if (m < kGemmMinRows) {
-            Scratch<int8_t> q{size_t(m * stride)};
-            for (int64_t a = 0; a < m; ++a)
-                sx.get()[a] = t.quantize_i8(x + a * K, K, q.get() + a * stride);
-            parallel_rows(N, K, [&](int64_t n0, int64_t n1) {
-                t.i8d_rows(w, ws, wsum, K, n0, n1, q.get(), sx.get(), int(m), y, N);
-            });
-            return;
-        }
         // Quantize and pack in chunks of 16 rows (a whole number of panels on every ISA).
         Scratch<uint8_t> packed(t.i8d_packed_bytes(m, K));
         parallel_for(0, (m + 15) / 16, 1, [&](int64_t c0, int64_t c1) {

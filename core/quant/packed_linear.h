@@ -4,6 +4,7 @@
 // LM head and the token embedding as a PackedLinear, so methods differ only here.
 // No torch, no Qt: raw float buffers in, raw float buffers out.
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,5 +63,18 @@ private:
     int64_t out_;
     int64_t in_;
 };
+
+// One product of forward_shared_input: y = x W^T for the matrix `linear`.
+struct LinearOutput {
+    const PackedLinear* linear;
+    float* y;
+};
+
+// The products of several matrices that read the same m rows x (a layer's q/k/v, gate/up).
+// Each output equals linear->forward(x, m, y) bit for bit. At decode time (few rows) and when
+// the formats prepare x the same way, x is prepared (quantized) once and all products share one
+// parallel region: no thread waits at a join between them, and a matrix too small to be split
+// on its own (k/v) is split as part of the whole.
+void forward_shared_input(const float* x, int64_t m, std::initializer_list<LinearOutput> outputs);
 
 }  // namespace qs

@@ -12,6 +12,7 @@
 //   (worst: symmetric round-to-nearest, 8.7e-2 / 9.6e-2 / 1.04e-1).
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -247,6 +248,48 @@ private slots:
                     QVERIFY2(std::sqrt(num / den) < 1e-5, (c.name + " on " + isa_name(isa)).c_str());
                 }
             }
+        }
+    }
+
+    // forward_shared_input (q/k/v, gate/up) gives each matrix's forward() bits, on one and two
+    // threads (where the split of the side-by-side rows falls inside and between matrices),
+    // on the GEMV path it shares and the GEMM path it leaves to forward(), and for matrices
+    // of different formats, which cannot share a prepared input.
+    void sharedInputMatchesForward() {
+        std::mt19937 rng(5);
+        const int64_t in = 300;
+        const int64_t outs[] = {1500, 130, 17};
+        const std::vector<Case> all = cases();
+        for (size_t ci = 0; ci < all.size(); ++ci) {
+            const Case& c = all[ci];
+            const Case& other = all[(ci + 3) % all.size()];  // a different format
+            std::vector<std::unique_ptr<PackedLinear>> ls;
+            for (int64_t out : outs) ls.push_back(c.make(gaussian(rng, size_t(out * in), 0.05f), out, in));
+            const auto mixed = other.make(gaussian(rng, size_t(40 * in), 0.05f), 40, in);
+            for (int threads : {1, 2}) {
+                set_num_threads(threads);
+                for (int64_t m : {1, 2, 4, 6}) {
+                    const auto x = gaussian(rng, size_t(m * in));
+                    std::vector<std::vector<float>> y;
+                    for (const auto& l : ls)
+                        y.emplace_back(size_t(m * l->out_features()), std::nanf(""));
+                    std::vector<float> ym(size_t(m * 40), std::nanf(""));
+                    forward_shared_input(x.data(), m,
+                                         {{ls[0].get(), y[0].data()}, {ls[1].get(), y[1].data()},
+                                          {ls[2].get(), y[2].data()}});
+                    const std::string what = c.name + ", m=" + std::to_string(m) + ", " +
+                                             std::to_string(threads) + " threads";
+                    for (size_t i = 0; i < ls.size(); ++i)
+                        QVERIFY2(same_bits(y[i], run(*ls[i], x, m)), what.c_str());
+                    std::fill(y[1].begin(), y[1].end(), std::nanf(""));
+                    forward_shared_input(x.data(), m,
+                                         {{ls[1].get(), y[1].data()}, {mixed.get(), ym.data()}});
+                    QVERIFY2(same_bits(y[1], run(*ls[1], x, m)), (what + ", mixed").c_str());
+                    QVERIFY2(same_bits(ym, run(*mixed, x, m)),
+                             (what + ", mixed with " + other.name).c_str());
+                }
+            }
+            set_num_threads(1);
         }
     }
 
