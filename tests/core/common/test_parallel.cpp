@@ -1,9 +1,11 @@
 // parallel_for really runs on the threads set_num_threads asks for. It once ran every chunk
 // inline (ATen's OpenMP region was not compiled in), so every 2-thread figure the app reported
-// had been measured on one thread.
+// had been measured on one thread. parallel_for_balanced covers its range the same way and
+// moves rows to the thread that is faster.
 #include <QtTest>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -85,6 +87,38 @@ private slots:
         QVERIFY(!moved_thread);
         QCOMPARE(inner.ranges.size(), size_t(2));
         QVERIFY(inner.cover(0, 200));
+    }
+    void balancedCoversTheRangeOnEveryThread() {
+        for (int threads : {1, 2}) {
+            qs::set_num_threads(threads);
+            Chunks chunks;
+            qs::parallel_for_balanced(3, 1000, 10, [&](int64_t b, int64_t e) { chunks.record(b, e); });
+            QCOMPARE(chunks.ranges.size(), size_t(threads));
+            QCOMPARE(chunks.threads.size(), size_t(threads));
+            QVERIFY(chunks.cover(3, 1000));
+        }
+    }
+    // Rows cost three times as much on the second thread as on the calling thread: after a few
+    // hundred calls the caller holds well over half the rows (3/4 when balanced). With equal
+    // halves it would keep 1/2.
+    void balancedMovesRowsToTheFasterThread() {
+        qs::set_num_threads(2);
+        const auto caller = std::this_thread::get_id();
+        const auto spin = [](std::chrono::microseconds d) {
+            const auto until = std::chrono::steady_clock::now() + d;
+            while (std::chrono::steady_clock::now() < until) {}
+        };
+        std::atomic<int64_t> caller_rows{0};
+        for (int call = 0; call < 300; ++call) {
+            caller_rows = 0;
+            qs::parallel_for_balanced(0, 200, 10, [&](int64_t b, int64_t e) {
+                const bool on_caller = std::this_thread::get_id() == caller;
+                if (on_caller) caller_rows = e - b;
+                spin(std::chrono::microseconds((e - b) * (on_caller ? 1 : 3)));
+            });
+        }
+        qInfo("calling thread's rows after 300 calls: %lld of 200", (long long)caller_rows.load());
+        QVERIFY(caller_rows.load() > 120);
     }
     void emptyRangeCallsNothing() {
         qs::set_num_threads(2);
