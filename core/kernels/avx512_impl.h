@@ -58,13 +58,14 @@ struct LoadI8 {
 
 template <int R, int M, class L>
 inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, float* y,
-                       int64_t ldy) {
+                       int64_t ldy, RowPrefetch& pf) {
     __m512 acc[R][M];
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_ps();
     const int64_t base = n * K;
     int64_t k = 0;
     for (; k + 16 <= K; k += 16) {
+        pf.ahead(n, R, k * int64_t(sizeof(*load.w)));
         __m512 xv[M];
         QS_UNROLL for (int a = 0; a < M; ++a) xv[a] = _mm512_loadu_ps(x + a * K + k);
         QS_UNROLL for (int r = 0; r < R; ++r) {
@@ -90,11 +91,8 @@ inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const
                          float* y, int64_t ldy) {
     RowPrefetch pf(load.w, K * int64_t(sizeof(*load.w)), n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        dense_step<R, M>(load, K, n, x, y, ldy);
-    }
-    for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy);
+    for (; n + R <= n1; n += R) dense_step<R, M>(load, K, n, x, y, ldy, pf);
+    for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
 }
 
 template <class L>
@@ -208,12 +206,14 @@ constexpr int kOffset = 0;
 
 template <int R, int M>
 inline void i8d_step(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
-                     int64_t n, const int8_t* q, const float* sx, float* y, int64_t ldy) {
+                     int64_t n, const int8_t* q, const float* sx, float* y, int64_t ldy,
+                     RowPrefetch& pf) {
     const int64_t stride = i8_row_stride(K);
     __m512i acc[R][M];
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm512_setzero_si512();
     for (int64_t k = 0; k < K; k += 64) {
+        pf.ahead(n, R, k);
         const __mmask64 m = tail64(K - k);
         __m512i av[M];
         QS_UNROLL for (int a = 0; a < M; ++a) av[a] = act_prep(_mm512_loadu_si512(q + a * stride + k));
@@ -235,11 +235,8 @@ inline void i8d_rows_m(const int8_t* w, const float* wscale, const int32_t* wsum
                        int64_t ldy) {
     RowPrefetch pf(w, K, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        i8d_step<R, M>(w, wscale, wsum, K, n, q, sx, y, ldy);
-    }
-    for (; n < n1; ++n) i8d_step<1, M>(w, wscale, wsum, K, n, q, sx, y, ldy);
+    for (; n + R <= n1; n += R) i8d_step<R, M>(w, wscale, wsum, K, n, q, sx, y, ldy, pf);
+    for (; n < n1; ++n) i8d_step<1, M>(w, wscale, wsum, K, n, q, sx, y, ldy, pf);
 }
 
 void i8d_rows(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K, int64_t n0,
@@ -291,13 +288,15 @@ void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
 // to the stack, halving the speed.
 template <int R, int M>
 inline void i8w_step(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
-                     int64_t n, const int8_t* q, const float* s, float* y, int64_t ldy) {
+                     int64_t n, const int8_t* q, const float* s, float* y, int64_t ldy,
+                     RowPrefetch& pf) {
     const int64_t stride = i8_row_stride(K);
     __m512i acc0[R][M], acc1[R][M], acc2[R][M];
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int a = 0; a < M; ++a)
             acc0[r][a] = acc1[r][a] = acc2[r][a] = _mm512_setzero_si512();
     for (int64_t k = 0; k < K; k += 64) {
+        pf.ahead(n, R, k);
         const __mmask64 m = tail64(K - k);  // masked weights are zero: padding adds nothing
         __m512i a0[M], a1[M], a2[M];
         QS_UNROLL for (int a = 0; a < M; ++a) {
@@ -333,11 +332,8 @@ inline void i8w_rows_m(const int8_t* w, const float* wscale, const int32_t* wsum
                        int64_t ldy) {
     RowPrefetch pf(w, K, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        i8w_step<R, M>(w, wscale, wsum, K, n, q, s, y, ldy);
-    }
-    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, wsum, K, n, q, s, y, ldy);
+    for (; n + R <= n1; n += R) i8w_step<R, M>(w, wscale, wsum, K, n, q, s, y, ldy, pf);
+    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, wsum, K, n, q, s, y, ldy, pf);
 }
 
 // Weight rows per step chosen so accumulators and activation vectors fit the 32 registers.
@@ -534,7 +530,8 @@ inline __m512i nib_dot(__m512i acc, __m512i nib, __m512i a) {
 #endif
 
 template <int R, int M, int G, bool ASYM>
-inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy) {
+inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy,
+                    RowPrefetch& pq) {
     const int64_t row_bytes = w.blocks * 16;
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m512i lo_mask = _mm512_set1_epi8(0x0f);
@@ -542,8 +539,14 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int b = 0; b < M; ++b) facc[r][b] = _mm512_setzero_ps();
     const uint8_t* qr[R];
-    QS_UNROLL for (int r = 0; r < R; ++r) qr[r] = w.q + (n + r) * row_bytes;
+    const uint16_t *sr[R], *mr[R];  // per-row pointers, not recomputed per super-block
+    QS_UNROLL for (int r = 0; r < R; ++r) {
+        qr[r] = w.q + (n + r) * row_bytes;
+        sr[r] = w.scale + (n + r) * w.groups;
+        mr[r] = ASYM ? w.min + (n + r) * w.groups : nullptr;
+    }
     for (int64_t sb = 0; sb < nsb; ++sb) {
+        pq.ahead(n, R, sb * 256);
         const int64_t S = w.blocks - sb * 16 < 16 ? w.blocks - sb * 16 : 16;
         const __mmask64 bm = tail64(S * 4);
         __m512i lo_acc[R][M], hi_acc[R][M];
@@ -575,9 +578,9 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
             cv[b] = _mm512_load_ps(a[b].c + sb * 16);
         }
         QS_UNROLL for (int r = 0; r < R; ++r) {
-            const __m512 sv = group_vec<G>(w.scale + (n + r) * w.groups, sb, S);
+            const __m512 sv = group_vec<G>(sr[r], sb, S);
             [[maybe_unused]] __m512 mv;
-            if constexpr (ASYM) mv = group_vec<G>(w.min + (n + r) * w.groups, sb, S);
+            if constexpr (ASYM) mv = group_vec<G>(mr[r], sb, S);
             QS_UNROLL for (int b = 0; b < M; ++b) {
 #if QS_VNNI
                 const __m512i isum = _mm512_add_epi32(lo_acc[r][b], _mm512_srai_epi32(hi_acc[r][b], 4));
@@ -605,12 +608,11 @@ inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a,
         pm(ASYM ? w.min : w.scale, w.groups * 2, n0, n1);
     int64_t n = n0;
     for (; n + R <= n1; n += R) {
-        pq.before(n, R);
-        ps.before(n, R);
-        if constexpr (ASYM) pm.before(n, R);
-        i4_step<R, M, G, ASYM>(w, n, a, y, ldy);
+        ps.ahead(n, R, 0);  // a few dozen bytes a row: once per step is smooth enough
+        if constexpr (ASYM) pm.ahead(n, R, 0);
+        i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
     }
-    for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy);
+    for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy, pq);
 }
 
 template <int G, bool ASYM>

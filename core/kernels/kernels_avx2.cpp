@@ -74,13 +74,14 @@ struct LoadI8 {
 
 template <int R, int M, class L>
 inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, float* y,
-                       int64_t ldy) {
+                       int64_t ldy, RowPrefetch& pf) {
     __m256 acc[R][M];
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_ps();
     const int64_t base = n * K;
     const int64_t k8 = K / 8 * 8;
     for (int64_t k = 0; k < k8; k += 8) {
+        pf.ahead(n, R, k * int64_t(sizeof(*load.w)));
         __m256 xv[M];
         QS_UNROLL for (int a = 0; a < M; ++a) xv[a] = _mm256_loadu_ps(x + a * K + k);
         QS_UNROLL for (int r = 0; r < R; ++r) {
@@ -101,11 +102,8 @@ inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const
                          float* y, int64_t ldy) {
     RowPrefetch pf(load.w, K * int64_t(sizeof(*load.w)), n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        dense_step<R, M>(load, K, n, x, y, ldy);
-    }
-    for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy);
+    for (; n + R <= n1; n += R) dense_step<R, M>(load, K, n, x, y, ldy, pf);
+    for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
 }
 
 template <class L>
@@ -205,13 +203,14 @@ inline __m256i dot4(__m256i acc, __m256i a, __m256i w) {
 
 template <int R, int M>
 inline void i8d_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
-                     const int8_t* q, const float* sx, float* y, int64_t ldy) {
+                     const int8_t* q, const float* sx, float* y, int64_t ldy, RowPrefetch& pf) {
     const int64_t stride = i8_row_stride(K);
     __m256i acc[R][M];
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int a = 0; a < M; ++a) acc[r][a] = _mm256_setzero_si256();
     const int64_t k32 = K / 32 * 32;
     for (int64_t k = 0; k < k32; k += 32) {
+        pf.ahead(n, R, k);
         __m256i av[M];
         QS_UNROLL for (int a = 0; a < M; ++a)
             av[a] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + a * stride + k));
@@ -280,7 +279,7 @@ void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
 
 template <int R, int M>
 inline void i8w_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
-                     const int8_t* q, const float* s, float* y, int64_t ldy) {
+                     const int8_t* q, const float* s, float* y, int64_t ldy, RowPrefetch& pf) {
     const int64_t stride = i8_row_stride(K);
     __m256i acc[R][M][3];
     QS_UNROLL for (int r = 0; r < R; ++r)
@@ -288,6 +287,7 @@ inline void i8w_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
             QS_UNROLL for (int p = 0; p < 3; ++p) acc[r][a][p] = _mm256_setzero_si256();
     const int64_t k32 = K / 32 * 32;
     for (int64_t k = 0; k < k32; k += 32) {
+        pf.ahead(n, R, k);
         __m256i av[M][3];
         QS_UNROLL for (int a = 0; a < M; ++a)
             QS_UNROLL for (int p = 0; p < 3; ++p)
@@ -321,11 +321,8 @@ inline void i8w_rows_m(const int8_t* w, const float* wscale, int64_t K, int64_t 
                        const int8_t* q, const float* s, float* y, int64_t ldy) {
     RowPrefetch pf(w, K, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        i8w_step<R, M>(w, wscale, K, n, q, s, y, ldy);
-    }
-    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, K, n, q, s, y, ldy);
+    for (; n + R <= n1; n += R) i8w_step<R, M>(w, wscale, K, n, q, s, y, ldy, pf);
+    for (; n < n1; ++n) i8w_step<1, M>(w, wscale, K, n, q, s, y, ldy, pf);
 }
 
 void i8w_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, int64_t n0,
@@ -346,11 +343,8 @@ inline void i8d_rows_m(const int8_t* w, const float* wscale, int64_t K, int64_t 
                        const int8_t* q, const float* sx, float* y, int64_t ldy) {
     RowPrefetch pf(w, K, n0, n1);
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        pf.before(n, R);
-        i8d_step<R, M>(w, wscale, K, n, q, sx, y, ldy);
-    }
-    for (; n < n1; ++n) i8d_step<1, M>(w, wscale, K, n, q, sx, y, ldy);
+    for (; n + R <= n1; n += R) i8d_step<R, M>(w, wscale, K, n, q, sx, y, ldy, pf);
+    for (; n < n1; ++n) i8d_step<1, M>(w, wscale, K, n, q, sx, y, ldy, pf);
 }
 
 void i8d_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, int64_t n0,
@@ -499,7 +493,8 @@ inline __m256i nib_dot(__m256i acc, __m256i nib, __m256i a) {
 }
 
 template <int R, int M, int G, bool ASYM>
-inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy) {
+inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy,
+                    RowPrefetch& pq) {
     const int64_t row_bytes = w.blocks * 16;
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m256i lo_mask = _mm256_set1_epi8(0x0f);
@@ -507,6 +502,7 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
     QS_UNROLL for (int r = 0; r < R; ++r)
         QS_UNROLL for (int b = 0; b < M; ++b) facc[r][b] = _mm256_setzero_ps();
     for (int64_t sb = 0; sb < nsb; ++sb) {
+        pq.ahead(n, R, sb * 256);
         const int64_t S = w.blocks - sb * 16 < 16 ? w.blocks - sb * 16 : 16;
         for (int64_t h = 0; h * 8 < S; ++h) {
             const int64_t lanes = S - h * 8 < 8 ? S - h * 8 : 8;
@@ -571,12 +567,11 @@ inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a,
         pm(ASYM ? w.min : w.scale, w.groups * 2, n0, n1);
     int64_t n = n0;
     for (; n + R <= n1; n += R) {
-        pq.before(n, R);
-        ps.before(n, R);
-        if constexpr (ASYM) pm.before(n, R);
-        i4_step<R, M, G, ASYM>(w, n, a, y, ldy);
+        ps.ahead(n, R, 0);  // a few dozen bytes a row: once per step is smooth enough
+        if constexpr (ASYM) pm.ahead(n, R, 0);
+        i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
     }
-    for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy);
+    for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy, pq);
 }
 
 template <int G, bool ASYM>
