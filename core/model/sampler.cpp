@@ -6,11 +6,24 @@
 
 namespace qs {
 
+// Two passes: the largest value over 8 independent lanes (the compiler vectorizes it), then its
+// first index. The one-pass loop compared each logit with logits[best], a load whose address
+// depended on the step before: greedy decoding scans 151936 logits per token, and that took
+// ~207 us against ~78 us (one thread, -O3), about 1.3% of an int4 token on two threads.
+// NaN never wins (x > NaN is false), as in the one-pass loop; a NaN at index 0 returns 0.
 int32_t argmax(const float* logits, int64_t n) {
-    int64_t best = 0;
-    for (int64_t i = 1; i < n; ++i)
-        if (logits[i] > logits[best]) best = i;
-    return static_cast<int32_t>(best);
+    if (n <= 0) return 0;
+    float lane[8];
+    for (float& v : lane) v = logits[0];
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) lane[j] = logits[i + j] > lane[j] ? logits[i + j] : lane[j];
+    float best = logits[0];
+    for (float v : lane) best = v > best ? v : best;
+    for (; i < n; ++i) best = logits[i] > best ? logits[i] : best;
+    for (i = 0; i < n; ++i)
+        if (logits[i] == best) return static_cast<int32_t>(i);
+    return 0;
 }
 
 Sampler::Sampler(const SamplingOptions& options) : options_(options), rng_(options.seed) {}
