@@ -12,16 +12,18 @@ namespace {
 
 constexpr size_t kHugePage = size_t(2) << 20;
 
-// Large buffers (whole weight matrices) are 2 MB aligned and asked to be backed by transparent
-// huge pages: filling a fresh 55 MB matrix otherwise takes 14,000 page faults, and quantizing
-// a 1.5B model spent a quarter of its time in them. Without THP the advice is ignored.
+// Large buffers (whole weight matrices) are 2 MB aligned and their whole 2 MB pages asked to be
+// backed by transparent huge pages: filling a fresh 55 MB matrix otherwise takes 14,000 page
+// faults, and quantizing a 1.5B model spent a quarter of its time in them. The tail past the
+// last whole 2 MB page keeps 4 KB pages: advised too, a matrix's last huge page counted in
+// RSS in full, and an int8 Qwen2.5-0.5B's peak RSS was 798 MB instead of 661 MB.
+// Without THP the advice is ignored.
 void* aligned_block(size_t bytes) {
     const bool huge = bytes >= kHugePage;
-    const size_t align = huge ? kHugePage : 64;
-    const size_t rounded = bytes == 0 ? align : (bytes + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, rounded);
-    if (!p) throw std::bad_alloc();
-    if (huge) ::madvise(p, rounded, MADV_HUGEPAGE);
+    void* p = nullptr;
+    if (::posix_memalign(&p, huge ? kHugePage : 64, bytes == 0 ? 64 : (bytes + 63) / 64 * 64) != 0)
+        throw std::bad_alloc();
+    if (huge) ::madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
     return p;
 }
 
