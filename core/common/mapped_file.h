@@ -1,6 +1,7 @@
 #pragma once
-// A read-only memory mapping of a whole file. Model weights are read through this so that an
-// F32 tensor can be used in place, without a second copy in memory.
+// A read-only memory mapping of a whole file. Model weights are read through this, one tensor
+// at a time; what a model keeps is copied out and dropped from the mapping
+// (formats/resident_copy.h), so the file never counts in RSS next to its copy.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,8 +21,8 @@ public:
     size_t size() const { return size_; }
     const std::string& path() const { return path_; }
 
-    // Tells the kernel a byte range will not be needed again (e.g. after converting BF16
-    // weights to FP32), so the page cache copy does not count twice in RSS.
+    // Tells the kernel a byte range will not be needed again (e.g. after copying or converting
+    // weights), so the page cache copy does not count twice in RSS.
     void release(size_t offset, size_t length) const;
 
 private:

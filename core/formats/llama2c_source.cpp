@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/result.h"
+#include "formats/resident_copy.h"
 
 namespace qs {
 
@@ -127,7 +128,7 @@ Buffer Llama2cSource::fp32(const std::string& name) const {
     const int64_t cols = e.shape.size() > 1 ? e.shape[1] : 1;
     const size_t bytes = static_cast<size_t>(rows * cols) * 4;
     const uint8_t* src = file_->data() + e.offset;
-    if (!e.rope_permute) return Buffer::borrow(src, bytes, file_);
+    if (!e.rope_permute) return resident_copy(*file_, e.offset, bytes);
     const int64_t head_dim = config_.head_dim;
     Buffer out = Buffer::allocate_for_overwrite(bytes);
     float* dst = out.mutable_as<float>();
@@ -138,6 +139,7 @@ Buffer Llama2cSource::fp32(const std::string& name) const {
         std::memcpy(dst + r * cols, src + static_cast<size_t>(head * head_dim + src_i) * cols * 4,
                     static_cast<size_t>(cols) * 4);
     }
+    file_->release(e.offset, bytes);
     return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "formats/dtype.h"
+#include "formats/resident_copy.h"
 
 namespace qs {
 namespace fs = std::filesystem;
@@ -120,8 +121,7 @@ Buffer SafetensorsSource::fp32(const std::string& name) const {
         fail(v.file->path() + ": tensor '" + name + "' has dtype " + v.dtype +
              " (supported: F32, F16, BF16)");
     const size_t count = static_cast<size_t>(v.numel());
-    if (v.dtype == "F32" && reinterpret_cast<uintptr_t>(v.data) % alignof(float) == 0)
-        return Buffer::borrow(v.data, v.bytes, v.file);
+    if (v.dtype == "F32") return resident_copy(*v.file, v.file_offset, v.bytes);
     Buffer out = Buffer::allocate_for_overwrite(count * sizeof(float));
     convert_to_fp32(v.dtype, v.data, count, out.mutable_as<float>());
     return out;
@@ -132,9 +132,14 @@ StoredTensor SafetensorsSource::stored(const std::string& name) const {
     return StoredTensor{"", v.dtype, v.shape, Buffer::borrow(v.data, v.bytes, v.file)};
 }
 
+StoredTensor SafetensorsSource::resident(const std::string& name) const {
+    const TensorView& v = view(name);
+    return StoredTensor{"", v.dtype, v.shape, resident_copy(*v.file, v.file_offset, v.bytes)};
+}
+
 void SafetensorsSource::release(const std::string& name) const {
     const TensorView& v = view(name);
-    if (v.dtype != "F32") v.file->release(v.file_offset, v.bytes);
+    v.file->release(v.file_offset, v.bytes);
 }
 
 }  // namespace qs

@@ -25,6 +25,7 @@ public:
     std::string location(const std::string& name) const override;
     Buffer fp32(const std::string& name) const override;
     StoredTensor stored(const std::string& name) const override;
+    StoredTensor resident(const std::string& name) const override;
     void release(const std::string& name) const override;
 
     size_t shard_count() const { return files_.size(); }

@@ -34,11 +34,15 @@ public:
     // The file holding a tensor, for error messages.
     virtual std::string location(const std::string& name) const = 0;
 
-    // FP32 values of a float tensor: borrowed in place when stored as F32, converted otherwise.
+    // FP32 values of a float tensor in memory of its own (copied when stored as F32, converted
+    // otherwise; see formats/resident_copy.h for why never the file mapping itself).
     // Throws Failure naming the file and tensor on unsupported dtypes.
     virtual Buffer fp32(const std::string& name) const = 0;
-    // The tensor exactly as stored (used for quantized folders). Throws if absent.
+    // The tensor exactly as stored (used for quantized folders), possibly borrowed from the
+    // file: enough to check it. Throws if absent.
     virtual StoredTensor stored(const std::string& name) const = 0;
+    // The same, in memory of its own: what a loaded model keeps for compute.
+    virtual StoredTensor resident(const std::string& name) const { return stored(name); }
     // Hint that a tensor's stored bytes will not be read again (drops converted-from pages).
     virtual void release(const std::string& /*name*/) const {}
 

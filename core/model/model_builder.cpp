@@ -45,7 +45,7 @@ BuiltModel build_transformer(const WeightSource& source, const QuantOptions& opt
             if (it == manifest->end())
                 fail(source.location(name) + ": tensor '" + name +
                      "' has no entry in the quantization section of config.json");
-            packed = load_stored_matrix(source, name, it->second, out, in);
+            packed = load_stored_matrix(source, name, it->second, out, in, StoredCopy::resident);
         } else {
             packed = pack_matrix(options, embedding_or_head, source.fp32(name), out, in);
             source.release(name);

@@ -1,6 +1,6 @@
 #pragma once
 // Internal. Builds a Transformer from a WeightSource one tensor at a time: each matrix is
-// fetched in FP32 (borrowed from the mmap when possible), packed into the method's format and
+// fetched in FP32 (in memory of its own, see formats/resident_copy.h), packed into the format and
 // released before the next, so peak memory is the result plus one FP32 matrix.
 #include <map>
 #include <memory>

@@ -49,6 +49,16 @@ void for_each_expected_tensor(const ModelConfig& c,
     if (!c.tie_word_embeddings) fn({"lm_head.weight", {c.vocab_size, h}, true, true});
 }
 
+std::vector<std::string> stored_parts(const WeightSource& source, const std::string& name) {
+    std::vector<std::string> parts;
+    for (const std::string& stored : source.names()) {
+        if (stored.compare(0, name.size(), name) != 0) continue;
+        const std::string suffix = stored.substr(name.size());
+        if (suffix.empty() || suffix[0] == '.') parts.push_back(stored);
+    }
+    return parts;
+}
+
 void check_weights(const WeightSource& source, const QuantizedManifest* manifest) {
     for_each_expected_tensor(source.config(), [&](const ExpectedTensor& t) {
         if (!source.has(t.name)) fail(source.location(t.name) + ": tensor '" + t.name + "' is missing");
@@ -60,21 +70,23 @@ void check_weights(const WeightSource& source, const QuantizedManifest* manifest
         if (it == manifest->end())
             fail(source.location(t.name) + ": tensor '" + t.name +
                  "' has no entry in the quantization section of config.json");
-        load_stored_matrix(source, t.name, it->second, t.shape[0], t.shape[1]);
+        load_stored_matrix(source, t.name, it->second, t.shape[0], t.shape[1], StoredCopy::borrowed);
+        // Building the format may have read the matrix through the mapping (row sums); a model
+        // reads its own copy, so those pages need not stay in RSS.
+        for (const std::string& part : stored_parts(source, t.name)) source.release(part);
         return true;
     });
 }
 
 std::unique_ptr<PackedLinear> load_stored_matrix(const WeightSource& source, const std::string& name,
-                                                 const std::string& spec, int64_t out, int64_t in) {
+                                                 const std::string& spec, int64_t out, int64_t in,
+                                                 StoredCopy copy) {
     std::map<std::string, StoredTensor> tensors;
-    for (const std::string& stored : source.names()) {
-        if (stored.compare(0, name.size(), name) != 0) continue;
-        const std::string suffix = stored.substr(name.size());
-        if (!suffix.empty() && suffix[0] != '.') continue;
-        StoredTensor t = source.stored(stored);
-        t.suffix = suffix;
-        tensors.emplace(suffix, std::move(t));
+    for (const std::string& stored : stored_parts(source, name)) {
+        StoredTensor t =
+            copy == StoredCopy::resident ? source.resident(stored) : source.stored(stored);
+        t.suffix = stored.substr(name.size());
+        tensors.emplace(t.suffix, std::move(t));
     }
     try {
         return load_packed_linear(spec, out, in, tensors);

@@ -34,9 +34,15 @@ void for_each_expected_tensor(const ModelConfig& config,
 // Throws Failure naming the file and tensor at the first inconsistency.
 void check_weights(const WeightSource& source, const QuantizedManifest* manifest);
 
-// A stored quantized matrix rebuilt from `name` and its `name.<part>` tensors (borrowed, no
-// copy); throws Failure naming the file and tensor when parts are missing or inconsistent.
+// The stored tensors of matrix `name`: itself and its `name.<part>` tensors (scales, ...).
+std::vector<std::string> stored_parts(const WeightSource& source, const std::string& name);
+
+// A stored quantized matrix rebuilt from `name` and its `name.<part>` tensors: borrowed from
+// the file to check them, copied into memory of its own (`resident`) for a model to keep.
+// Throws Failure naming the file and tensor when parts are missing or inconsistent.
+enum class StoredCopy { borrowed, resident };
 std::unique_ptr<PackedLinear> load_stored_matrix(const WeightSource& source, const std::string& name,
-                                                 const std::string& spec, int64_t out, int64_t in);
+                                                 const std::string& spec, int64_t out, int64_t in,
+                                                 StoredCopy copy);
 
 }  // namespace qs
