@@ -72,7 +72,9 @@ void check_weights(const WeightSource& source, const QuantizedManifest* manifest
                  "' has no entry in the quantization section of config.json");
         load_stored_matrix(source, t.name, it->second, t.shape[0], t.shape[1], StoredCopy::borrowed);
         // Building the format may have read the matrix through the mapping (row sums); a model
-        // reads its own copy, so those pages need not stay in RSS.
+        // reads its own copy, so those pages need not stay in RSS. resident_copy drops them
+        // too, but only after its copy is complete: left to it, a loaded int8 Qwen2.5-0.5B
+        // peaked at 783 MB instead of 661 MB (the embedding's pages and its copy at once).
         for (const std::string& part : stored_parts(source, t.name)) source.release(part);
         return true;
     });

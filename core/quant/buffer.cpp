@@ -12,6 +12,8 @@ namespace {
 
 constexpr size_t kHugePage = size_t(2) << 20;
 
+size_t round64(size_t bytes) { return bytes == 0 ? 64 : (bytes + 63) / 64 * 64; }
+
 // Large buffers (whole weight matrices) are 2 MB aligned and their whole 2 MB pages asked to be
 // backed by transparent huge pages: filling a fresh 55 MB matrix otherwise takes 14,000 page
 // faults, and quantizing a 1.5B model spent a quarter of its time in them. The tail past the
@@ -21,7 +23,7 @@ constexpr size_t kHugePage = size_t(2) << 20;
 void* aligned_block(size_t bytes) {
     const bool huge = bytes >= kHugePage;
     void* p = nullptr;
-    if (::posix_memalign(&p, huge ? kHugePage : 64, bytes == 0 ? 64 : (bytes + 63) / 64 * 64) != 0)
+    if (::posix_memalign(&p, huge ? kHugePage : 64, round64(bytes)) != 0)
         throw std::bad_alloc();
     if (huge) ::madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
     return p;
@@ -32,8 +34,6 @@ Buffer owned(void* p, size_t bytes) {
                       std::free(const_cast<void*>(q));
                   })};
 }
-
-size_t round64(size_t bytes) { return bytes == 0 ? 64 : (bytes + 63) / 64 * 64; }
 
 }  // namespace
 
