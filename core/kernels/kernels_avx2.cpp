@@ -106,11 +106,34 @@ inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const
     for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
 }
 
+// One activation row: weight rows one after another as a single sequential stream, no
+// software prefetch (see dense_row_stream in avx512_impl.h for why and what it measured).
+template <class L>
+inline void dense_row_stream(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x,
+                             float* y) {
+    const int64_t k8 = K / 8 * 8;
+    for (int64_t n = n0; n < n1; ++n) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        const int64_t base = n * K;
+        int64_t k = 0;
+        for (; k + 32 <= k8; k += 32) {
+            a0 = _mm256_fmadd_ps(load.at(base + k), _mm256_loadu_ps(x + k), a0);
+            a1 = _mm256_fmadd_ps(load.at(base + k + 8), _mm256_loadu_ps(x + k + 8), a1);
+            a2 = _mm256_fmadd_ps(load.at(base + k + 16), _mm256_loadu_ps(x + k + 16), a2);
+            a3 = _mm256_fmadd_ps(load.at(base + k + 24), _mm256_loadu_ps(x + k + 24), a3);
+        }
+        for (; k < k8; k += 8) a0 = _mm256_fmadd_ps(load.at(base + k), _mm256_loadu_ps(x + k), a0);
+        float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+        for (; k < K; ++k) s += load.one(base + k) * x[k];
+        y[n] = s;
+    }
+}
+
 template <class L>
 inline void dense_rows(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
                        float* y, int64_t ldy) {
     switch (m) {
-        case 1: dense_rows_m<4, 1>(load, K, n0, n1, x, y, ldy); break;
+        case 1: dense_row_stream(load, K, n0, n1, x, y); break;
         case 2: dense_rows_m<4, 2>(load, K, n0, n1, x, y, ldy); break;
         case 3: dense_rows_m<2, 3>(load, K, n0, n1, x, y, ldy); break;
         default: dense_rows_m<2, 4>(load, K, n0, n1, x, y, ldy); break;
