@@ -705,6 +705,65 @@ void silu_mul(float* gate, const float* up, int64_t n) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Decode attention (see kernels.h)
+
+// p[t] = exp(scale * p[t] - max) / sum over the count scores.
+inline void softmax_scaled(float* p, int64_t count, float scale) {
+    const __m512 vs = _mm512_set1_ps(scale);
+    __m512 mx = _mm512_set1_ps(-INFINITY);
+    for (int64_t t = 0; t < count; t += 16) {
+        const __mmask16 m = tail16(count - t);
+        const __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, p + t), vs);
+        _mm512_mask_storeu_ps(p + t, m, x);
+        mx = _mm512_mask_max_ps(mx, m, mx, x);
+    }
+    const __m512 vmax = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+    __m512 sum = _mm512_setzero_ps();
+    for (int64_t t = 0; t < count; t += 16) {
+        const __mmask16 m = tail16(count - t);
+        const __m512 e = exp_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, p + t), vmax));
+        _mm512_mask_storeu_ps(p + t, m, e);
+        sum = _mm512_mask_add_ps(sum, m, sum, e);
+    }
+    const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+    for (int64_t t = 0; t < count; t += 16) {
+        const __mmask16 m = tail16(count - t);
+        _mm512_mask_storeu_ps(p + t, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, p + t), inv));
+    }
+}
+
+// out_j[c, c + 16) = sum_t p_jt v_t[c, c + 16) for H heads: each value vector loaded serves all
+// of them, and the H accumulators are independent chains.
+template <int H>
+inline void weighted_values(const float* p, int64_t count, const float* v, int64_t d,
+                            float* out) {
+    for (int64_t c = 0; c < d; c += 16) {
+        const __mmask16 m = tail16(d - c);
+        __m512 acc[H];
+        QS_UNROLL for (int h = 0; h < H; ++h) acc[h] = _mm512_setzero_ps();
+        for (int64_t t = 0; t < count; ++t) {
+            const __m512 vv = _mm512_maskz_loadu_ps(m, v + t * d + c);
+            QS_UNROLL for (int h = 0; h < H; ++h)
+                acc[h] = _mm512_fmadd_ps(_mm512_set1_ps(p[h * count + t]), vv, acc[h]);
+        }
+        QS_UNROLL for (int h = 0; h < H; ++h) _mm512_mask_storeu_ps(out + h * d + c, m, acc[h]);
+    }
+}
+
+void attend(const float* q, int64_t g, const float* k, const float* v, int64_t count, int64_t d,
+            float scale, float* scratch, float* out) {
+    for (int64_t j = 0; j < g; j += kMaxRows) {
+        const int m = g - j < kMaxRows ? int(g - j) : kMaxRows;
+        f32_rows(k, d, 0, count, q + j * d, m, scratch + j * count, count);
+    }
+    for (int64_t j = 0; j < g; ++j) softmax_scaled(scratch + j * count, count, scale);
+    int64_t j = 0;
+    for (; j + 4 <= g; j += 4) weighted_values<4>(scratch + j * count, count, v, d, out + j * d);
+    for (; j + 2 <= g; j += 2) weighted_values<2>(scratch + j * count, count, v, d, out + j * d);
+    if (j < g) weighted_values<1>(scratch + j * count, count, v, d, out + j * d);
+}
+
 }  // namespace
 }  // namespace qs::kern
 
@@ -731,6 +790,7 @@ const Table& table_avx512vnni() {
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
         .silu_mul = silu_mul,
+        .attend = attend,
     };
 #else
 const Table& table_avx512() {
@@ -754,6 +814,7 @@ const Table& table_avx512() {
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
         .silu_mul = silu_mul,
+        .attend = attend,
     };
 #endif
     return t;

@@ -115,6 +115,14 @@ struct Table {
     // polynomial, a few ulp) instead of libm's scalar expf, which was 2-3% of a 1-thread int4
     // decode and all of it time the second thread waits.
     void (*silu_mul)(float* gate, const float* up, int64_t n);
+
+    // Decode attention for g query heads that share one KV head (grouped-query attention):
+    // s_jt = scale * q_j . k_t for the count cached positions, p_j = softmax_t(s_j), and
+    // out_j = sum_t p_jt v_t. q and out hold g rows of d floats, k and v count rows of d floats;
+    // scratch holds g * count floats. The keys stream once per kMaxRows heads (the GEMV kernel's
+    // activation rows) and the values once per 16 output columns, for every head of the group.
+    void (*attend)(const float* q, int64_t g, const float* k, const float* v, int64_t count,
+                   int64_t d, float scale, float* scratch, float* out);
 };
 
 const Table& table(Isa isa);

@@ -665,6 +665,70 @@ void silu_mul(float* gate, const float* up, int64_t n) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Decode attention (see kernels.h)
+
+// Lanes [0, n) of a vector, for n < 8 at the tails.
+inline __m256i lanes(int64_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n < 8 ? n : 8)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// p[t] = exp(scale * p[t] - max) / sum over the count scores. Tail lanes are loaded as zeros
+// and never stored; they are kept out of the max and the sum.
+inline void softmax_scaled(float* p, int64_t count, float scale) {
+    const __m256 vs = _mm256_set1_ps(scale), lowest = _mm256_set1_ps(-INFINITY);
+    __m256 mx = lowest;
+    for (int64_t t = 0; t < count; t += 8) {
+        const __m256i m = lanes(count - t);
+        const __m256 x = _mm256_mul_ps(_mm256_maskload_ps(p + t, m), vs);
+        _mm256_maskstore_ps(p + t, m, x);
+        mx = _mm256_max_ps(mx, _mm256_blendv_ps(lowest, x, _mm256_castsi256_ps(m)));
+    }
+    const __m256 vmax = _mm256_set1_ps(hmax(mx));
+    __m256 sum = _mm256_setzero_ps();
+    for (int64_t t = 0; t < count; t += 8) {
+        const __m256i m = lanes(count - t);
+        const __m256 e = exp_ps(_mm256_sub_ps(_mm256_maskload_ps(p + t, m), vmax));
+        _mm256_maskstore_ps(p + t, m, e);
+        sum = _mm256_add_ps(sum, _mm256_and_ps(e, _mm256_castsi256_ps(m)));
+    }
+    const __m256 inv = _mm256_set1_ps(1.0f / hsum(sum));
+    for (int64_t t = 0; t < count; t += 8) {
+        const __m256i m = lanes(count - t);
+        _mm256_maskstore_ps(p + t, m, _mm256_mul_ps(_mm256_maskload_ps(p + t, m), inv));
+    }
+}
+
+// out_j[c, c + 8) = sum_t p_jt v_t[c, c + 8) for H heads (see avx512_impl.h).
+template <int H>
+inline void weighted_values(const float* p, int64_t count, const float* v, int64_t d,
+                            float* out) {
+    for (int64_t c = 0; c < d; c += 8) {
+        const __m256i m = lanes(d - c);
+        __m256 acc[H];
+        QS_UNROLL for (int h = 0; h < H; ++h) acc[h] = _mm256_setzero_ps();
+        for (int64_t t = 0; t < count; ++t) {
+            const __m256 vv = _mm256_maskload_ps(v + t * d + c, m);
+            QS_UNROLL for (int h = 0; h < H; ++h)
+                acc[h] = _mm256_fmadd_ps(_mm256_set1_ps(p[h * count + t]), vv, acc[h]);
+        }
+        QS_UNROLL for (int h = 0; h < H; ++h) _mm256_maskstore_ps(out + h * d + c, m, acc[h]);
+    }
+}
+
+void attend(const float* q, int64_t g, const float* k, const float* v, int64_t count, int64_t d,
+            float scale, float* scratch, float* out) {
+    for (int64_t j = 0; j < g; j += kMaxRows) {
+        const int m = g - j < kMaxRows ? int(g - j) : kMaxRows;
+        f32_rows(k, d, 0, count, q + j * d, m, scratch + j * count, count);
+    }
+    for (int64_t j = 0; j < g; ++j) softmax_scaled(scratch + j * count, count, scale);
+    int64_t j = 0;
+    for (; j + 4 <= g; j += 4) weighted_values<4>(scratch + j * count, count, v, d, out + j * d);
+    for (; j + 2 <= g; j += 2) weighted_values<2>(scratch + j * count, count, v, d, out + j * d);
+    if (j < g) weighted_values<1>(scratch + j * count, count, v, d, out + j * d);
+}
+
 }  // namespace
 
 const Table& table_avx2() {
@@ -688,6 +752,7 @@ const Table& table_avx2() {
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
         .silu_mul = silu_mul,
+        .attend = attend,
     };
     return t;
 }

@@ -2,6 +2,7 @@
 // Same arithmetic contract as the SIMD tables (int8 / int4 sums are exact integers, the scale
 // arithmetic is the same float operations in the same order per block), float summation order
 // differs.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -208,6 +209,24 @@ void silu_mul(float* gate, const float* up, int64_t n) {
     }
 }
 
+void attend(const float* q, int64_t g, const float* k, const float* v, int64_t count, int64_t d,
+            float scale, float* scratch, float* out) {
+    for (int64_t j = 0; j < g; ++j) {
+        float* p = scratch + j * count;
+        f32_rows(k, d, 0, count, q + j * d, 1, p, count);
+        float max_score = -INFINITY;
+        for (int64_t t = 0; t < count; ++t) max_score = std::max(max_score, p[t] *= scale);
+        float sum = 0;
+        for (int64_t t = 0; t < count; ++t) sum += p[t] = std::exp(p[t] - max_score);
+        float* o = out + j * d;
+        std::fill(o, o + d, 0.0f);
+        for (int64_t t = 0; t < count; ++t) {
+            const float w = p[t] / sum;
+            for (int64_t i = 0; i < d; ++i) o[i] += w * v[t * d + i];
+        }
+    }
+}
+
 }  // namespace
 
 const Table& table_scalar() {
@@ -231,6 +250,7 @@ const Table& table_scalar() {
         .quantize_q8 = quantize_q8,
         .i4_rows = i4_rows,
         .silu_mul = silu_mul,
+        .attend = attend,
     };
     return t;
 }

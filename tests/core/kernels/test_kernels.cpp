@@ -21,6 +21,12 @@
 // - silu_mul: against silu(g) * u in double, |y - ref| <= 8 u |ref| + 2^-120 |u| (expf, the
 //   polynomial exp and three float operations each within a few ulp; the absolute part covers
 //   |g| > 88, where silu is below 1e-36), over g in [-120, 120] and special values.
+// - attend: against softmax and weighted sum in double. A score's error is at most
+//   gamma_d * sum_i |q_i k_ti| (the GEMV bound) plus u of its value, so each weight p_t is off by
+//   a relative 2 * scale * that (its own score and the max) plus exp, sum and normalisation
+//   roundings ((count + 16) u); the weighted sum adds gamma_count. Bound per output:
+//   (2 * scale * gamma_d * max_t sum_i |q_i k_ti| + 2 u max|x| + (2 count + 16) u) * sum_t p_t |v_ti|,
+//   doubled for second-order terms. Shapes: g = 1..8 heads, d = 8, 12, 64, 80, count = 1..300.
 #include <QtTest>
 
 #include <algorithm>
@@ -163,6 +169,54 @@ private slots:
         QCOMPARE(ends[0], float(INFINITY));
         QVERIFY(std::isnan(ends[1]));
         QVERIFY(std::isnan(ends[2]));
+    }
+
+    void attend_data() { ISA_DATA(); }
+    void attend() {
+        FETCH_TABLE(t);
+        std::mt19937 rng(11);
+        for (int64_t g : {1, 2, 3, 5, 7, 8})
+            for (int64_t d : {8, 12, 64, 80})
+                for (int64_t count : {1, 2, 15, 17, 33, 300}) {
+                    const std::vector<float> q = random_floats(rng, size_t(g * d), -2, 2);
+                    const std::vector<float> k = random_floats(rng, size_t(count * d));
+                    const std::vector<float> v = random_floats(rng, size_t(count * d), -3, 3);
+                    const float scale = 1.0f / std::sqrt(float(d));
+                    std::vector<float> scratch(size_t(g * count)), out(size_t(g * d) + 1, -7.0f);
+                    t.attend(q.data(), g, k.data(), v.data(), count, d, scale, scratch.data(), out.data());
+                    QCOMPARE(out[size_t(g * d)], -7.0f);  // nothing written past g * d
+                    for (int64_t j = 0; j < g; ++j) {
+                        std::vector<double> x(static_cast<size_t>(count)), p(static_cast<size_t>(count));
+                        double max_x = -INFINITY, max_abs_qk = 0, max_abs_x = 0, sum = 0;
+                        for (int64_t tt = 0; tt < count; ++tt) {
+                            double dot = 0, abs_dot = 0;
+                            for (int64_t i = 0; i < d; ++i) {
+                                const double prod = double(q[size_t(j * d + i)]) * k[size_t(tt * d + i)];
+                                dot += prod;
+                                abs_dot += std::fabs(prod);
+                            }
+                            x[size_t(tt)] = double(scale) * dot;
+                            max_x = std::max(max_x, x[size_t(tt)]);
+                            max_abs_x = std::max(max_abs_x, std::fabs(x[size_t(tt)]));
+                            max_abs_qk = std::max(max_abs_qk, abs_dot);
+                        }
+                        for (int64_t tt = 0; tt < count; ++tt) sum += p[size_t(tt)] = std::exp(x[size_t(tt)] - max_x);
+                        const double rel = 2 * (2 * double(scale) * gamma_n(d) * max_abs_qk +
+                                                2 * kU * max_abs_x + double(2 * count + 16) * kU);
+                        for (int64_t i = 0; i < d; ++i) {
+                            double ref = 0, mag = 0;
+                            for (int64_t tt = 0; tt < count; ++tt) {
+                                ref += p[size_t(tt)] / sum * v[size_t(tt * d + i)];
+                                mag += p[size_t(tt)] / sum * std::fabs(v[size_t(tt * d + i)]);
+                            }
+                            const double got = out[size_t(j * d + i)];
+                            if (!(std::fabs(got - ref) <= rel * mag))
+                                QFAIL(qPrintable(QString("g=%1 d=%2 count=%3: head %4 column %5 = %6, expected %7 (bound %8)")
+                                                     .arg(g).arg(d).arg(count).arg(j).arg(i)
+                                                     .arg(got, 0, 'g', 9).arg(ref, 0, 'g', 9).arg(rel * mag, 0, 'g', 3)));
+                        }
+                    }
+                }
     }
 
     void conversions_data() { ISA_DATA(); }
