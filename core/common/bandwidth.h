@@ -19,7 +19,8 @@ struct BandwidthResult {
 // streamed at up to 27.6; the next run read 30.7).
 class BandwidthProbe {
 public:
-    // Allocates buffer_bytes (rounded down to pages) and touches every page.
+    // Allocates buffer_bytes (rounded down to whole 2 MB pages, at least one) and touches
+    // every page.
     explicit BandwidthProbe(int64_t buffer_bytes);
     // Best of `passes` full reads of the buffer, in bytes per second, split across the threads
     // set by qs::set_num_threads.
