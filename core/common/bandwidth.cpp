@@ -3,12 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <new>
-
-#include <sys/mman.h>
 
 #include "common/parallel.h"
 
@@ -31,29 +26,23 @@ uint64_t sum_words(const uint64_t* p, int64_t n) {
     return s;
 }
 
-// The buffer is held in 2 MB pages, as the weights are (quant/buffer.cpp): the yardstick must
-// read memory the way the kernels do. With 4 KB pages (aligned_alloc) it read less in 5 of 6
-// alternating rounds here (one thread 23.2-28.8 GB/s against 27.6-28.9, two threads 48.7-53.5
-// against 49.8-55.5), which flattered every bandwidth efficiency.
+// The buffer is a whole number of 2 MB pages, allocated as weight matrices are, so that it is
+// held in huge pages as they are (quant/buffer.cpp): the yardstick must read memory the way the
+// kernels do. With 4 KB pages (aligned_alloc) it read less in 5 of 6 alternating rounds here
+// (one thread 23.2-28.8 GB/s against 27.6-28.9, two threads 48.7-53.5 against 49.8-55.5),
+// which flattered every bandwidth efficiency.
 constexpr int64_t kHugePage = int64_t(2) << 20;
-
-uint64_t* huge_page_block(int64_t bytes) {
-    void* p = nullptr;
-    if (::posix_memalign(&p, kHugePage, size_t(bytes)) != 0) throw std::bad_alloc();
-    ::madvise(p, size_t(bytes), MADV_HUGEPAGE);
-    return static_cast<uint64_t*>(p);
-}
 
 }  // namespace
 
 BandwidthProbe::BandwidthProbe(int64_t buffer_bytes)
     : bytes_(std::max<int64_t>(buffer_bytes / kHugePage, 1) * kHugePage),
-      buf_(huge_page_block(bytes_), std::free) {
+      buf_(Buffer::allocate_for_overwrite(size_t(bytes_))) {
     // Touch every page from the worker threads so the pages are really backed (and placed
     // where the readers run), not the shared zero page.
     const int64_t words = bytes_ / int64_t(sizeof(uint64_t));
     parallel_for(0, words, 1 << 16, [&](int64_t b, int64_t e) {
-        std::memset(buf_.get() + b, 1, size_t(e - b) * sizeof(uint64_t));
+        std::memset(buf_.mutable_as<uint64_t>() + b, 1, size_t(e - b) * sizeof(uint64_t));
     });
 }
 
@@ -64,7 +53,7 @@ double BandwidthProbe::measure(int passes) const {
     for (int pass = 0; pass < passes; ++pass) {
         const auto t0 = std::chrono::steady_clock::now();
         parallel_for(0, words, 1 << 16, [&](int64_t b, int64_t e) {
-            sink.fetch_add(sum_words(buf_.get() + b, e - b), std::memory_order_relaxed);
+            sink.fetch_add(sum_words(buf_.as<uint64_t>() + b, e - b), std::memory_order_relaxed);
         });
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -2,7 +2,8 @@
 // Measures the machine's sustained memory read bandwidth with the current thread count, so a
 // decode speed can be judged against what the memory can deliver in the same run.
 #include <cstdint>
-#include <memory>
+
+#include "quant/buffer.h"
 
 namespace qs {
 
@@ -29,7 +30,7 @@ public:
 
 private:
     int64_t bytes_;
-    std::unique_ptr<uint64_t, void (*)(void*)> buf_;
+    Buffer buf_;  // allocated as weights are, so it is read through the same page size
 };
 
 // Streams a buffer of buffer_bytes (default 512 MiB) `repetitions` times across all threads
