@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/parallel.h"
 #include "common/result.h"
 #include "model/attention.h"
 #include "model/ops.h"
@@ -70,21 +71,37 @@ void Transformer::forward(const int32_t* ids, int64_t m, KvCache& cache,
                  std::to_string(config.vocab_size - 1) + ")");
         embedding->dequantize_row(ids[r], x.data() + r * h);
     }
-    for (size_t l = 0; l < layers.size(); ++l)
-        run_layer(layers[l], static_cast<int64_t>(l), x.data(), m, cache);
-    cache.length += m;
-
+    const auto run_layers = [&] {
+        for (size_t l = 0; l < layers.size(); ++l)
+            run_layer(layers[l], static_cast<int64_t>(l), x.data(), m, cache);
+        cache.length += m;
+    };
     // Final norm and LM head only for the rows asked for, a block at a time.
     const int64_t vocab = config.vocab_size;
     std::vector<float> rows, logits;
-    for (size_t first = 0; first < logit_rows.size(); first += kLogitRowsPerBlock) {
-        const int64_t n = std::min<int64_t>(kLogitRowsPerBlock, logit_rows.size() - first);
+    const auto head = [&](size_t first, int64_t n) {
         rows.resize(n * h);
         for (int64_t i = 0; i < n; ++i)
             ops::rms_norm(x.data() + logit_rows[first + i] * h, final_norm.data(),
                           rows.data() + i * h, 1, h, static_cast<float>(config.rms_norm_eps));
         logits.resize(n * vocab);
         lm_head->forward(rows.data(), n, logits.data());
+    };
+    if (m == 1) {
+        // A decode step is ~120 short parallel regions (every projection, attention, the LM
+        // head): one team runs them all (see run_as_team). Not for prefill, whose BLAS-sized
+        // work may go through ATen's own parallel operations.
+        run_as_team([&] {
+            run_layers();
+            if (!logit_rows.empty()) head(0, 1);
+        });
+        if (!logit_rows.empty()) sink(logit_rows[0], logits.data());
+        return;
+    }
+    run_layers();
+    for (size_t first = 0; first < logit_rows.size(); first += kLogitRowsPerBlock) {
+        const int64_t n = std::min<int64_t>(kLogitRowsPerBlock, logit_rows.size() - first);
+        head(first, n);
         for (int64_t i = 0; i < n; ++i) sink(logit_rows[first + i], logits.data() + i * vocab);
     }
 }

@@ -8,11 +8,16 @@
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/parallel.h"
+
+// libgomp's, declared here rather than through <omp.h> so the test builds without -fopenmp.
+extern "C" int omp_in_parallel(void);
 
 namespace {
 
@@ -119,6 +124,86 @@ private slots:
         }
         qInfo("calling thread's rows after 300 calls: %lld of 200", (long long)caller_rows.load());
         QVERIFY(caller_rows.load() > 120);
+    }
+    // run_as_team holds one OpenMP region for the whole call (that is what spares each region
+    // inside it OpenMP's fork and join), and every region's chunks run on the team's threads:
+    // the caller and the same other thread each time.
+    void teamRunsEveryRegionOnItsThreads() {
+        qs::set_num_threads(2);
+        const auto caller = std::this_thread::get_id();
+        std::set<std::thread::id> others;
+        bool all_covered = true, caller_ran = true, in_region = false;
+        QCOMPARE(omp_in_parallel(), 0);
+        qs::run_as_team([&] {
+            in_region = omp_in_parallel() != 0;
+            for (int region = 0; region < 50; ++region) {
+                Chunks chunks;
+                if (region % 2)
+                    chunks.run(0, 1000, 10);
+                else
+                    qs::parallel_for_balanced(0, 1000, 10, [&](int64_t b, int64_t e) { chunks.record(b, e); });
+                all_covered = all_covered && chunks.ranges.size() == 2 && chunks.cover(0, 1000);
+                caller_ran = caller_ran && chunks.threads.count(caller) == 1;
+                for (const auto& id : chunks.threads)
+                    if (id != caller) others.insert(id);
+            }
+        });
+        QVERIFY(in_region);
+        QVERIFY(all_covered);
+        QVERIFY(caller_ran);
+        QCOMPARE(others.size(), size_t(1));
+    }
+    // Regions and teams opened inside a team's chunk run inline on that chunk's thread.
+    void teamRunsNestedCallsInline() {
+        qs::set_num_threads(2);
+        Chunks inner, nested_team;
+        std::atomic<bool> moved_thread{false};
+        qs::run_as_team([&] {
+            qs::parallel_for(0, 2, 1, [&](int64_t b, int64_t) {
+                const auto outer = std::this_thread::get_id();
+                qs::parallel_for(b * 100, b * 100 + 100, 1, [&](int64_t ib, int64_t ie) {
+                    inner.record(ib, ie);
+                    if (std::this_thread::get_id() != outer) moved_thread = true;
+                });
+                qs::run_as_team([&] {
+                    nested_team.record(b, b + 1);
+                    if (std::this_thread::get_id() != outer) moved_thread = true;
+                });
+            });
+        });
+        QVERIFY(!moved_thread);
+        QCOMPARE(inner.ranges.size(), size_t(2));
+        QVERIFY(inner.cover(0, 200));
+        QCOMPARE(nested_team.threads.size(), size_t(2));
+        QVERIFY(nested_team.cover(0, 2));
+    }
+    // A chunk that throws on the other thread, or the team's own function, reaches the caller,
+    // and the pool is usable afterwards (no thread left waiting).
+    void teamPassesExceptionsToTheCaller() {
+        qs::set_num_threads(2);
+        const auto caller = std::this_thread::get_id();
+        bool thrown = false;
+        try {
+            qs::run_as_team([&] {
+                qs::parallel_for(0, 100, 1, [&](int64_t, int64_t) {
+                    if (std::this_thread::get_id() != caller) throw std::runtime_error("chunk");
+                });
+            });
+        } catch (const std::runtime_error& e) {
+            thrown = std::string(e.what()) == "chunk";
+        }
+        QVERIFY(thrown);
+        thrown = false;
+        try {
+            qs::run_as_team([&] { throw std::runtime_error("step"); });
+        } catch (const std::runtime_error& e) {
+            thrown = std::string(e.what()) == "step";
+        }
+        QVERIFY(thrown);
+        Chunks chunks;
+        chunks.run(0, 1000, 10);
+        QCOMPARE(chunks.threads.size(), size_t(2));
+        QVERIFY(chunks.cover(0, 1000));
     }
     void emptyRangeCallsNothing() {
         qs::set_num_threads(2);
