@@ -560,7 +560,6 @@ inline __m512i nib_dot(__m512i acc, __m512i nib, __m512i a) {
 template <int R, int M, int G, bool ASYM>
 inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy,
                     RowPrefetch& pq) {
-    const int64_t row_bytes = w.blocks * 16;
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m512i lo_mask = _mm512_set1_epi8(0x0f);
     __m512 facc[R][M];
@@ -569,9 +568,9 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
     const uint8_t* qr[R];
     const uint16_t *sr[R], *mr[R];  // per-row pointers, not recomputed per super-block
     QS_UNROLL for (int r = 0; r < R; ++r) {
-        qr[r] = w.q + (n + r) * row_bytes;
-        sr[r] = w.scale + (n + r) * w.groups;
-        mr[r] = ASYM ? w.min + (n + r) * w.groups : nullptr;
+        qr[r] = w.q(n + r);
+        sr[r] = w.scale(n + r);
+        mr[r] = w.min(n + r);
     }
     for (int64_t sb = 0; sb < nsb; ++sb) {
         pq.ahead(n, R, sb * 256);
@@ -632,14 +631,9 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
 template <int R, int M, int G, bool ASYM>
 inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, float* y,
                       int64_t ldy) {
-    RowPrefetch pq(w.q, w.blocks * 16, n0, n1), ps(w.scale, w.groups * 2, n0, n1),
-        pm(ASYM ? w.min : w.scale, w.groups * 2, n0, n1);
+    RowPrefetch pq(w.rows, w.stride, n0, n1);  // nibbles, scales and minimums alike
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        ps.ahead(n, R, 0);  // a few dozen bytes a row: once per step is smooth enough
-        if constexpr (ASYM) pm.ahead(n, R, 0);
-        i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
-    }
+    for (; n + R <= n1; n += R) i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
     for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy, pq);
 }
 
@@ -656,7 +650,7 @@ inline void i4_rows_g(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a,
 
 void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, float* y,
              int64_t ldy) {
-    const bool asym = w.min != nullptr;
+    const bool asym = w.asymmetric;
     switch (w.group_size) {
         case 32: asym ? i4_rows_g<32, true>(w, n0, n1, a, m, y, ldy)
                       : i4_rows_g<32, false>(w, n0, n1, a, m, y, ldy); break;

@@ -32,16 +32,31 @@ inline int64_t i8_row_stride(int64_t K) { return (K + kI8Align - 1) / kI8Align *
 // always fits the next plane without saturating.
 constexpr float kPlaneBase = 250.0f;
 
-// Int4 weights (see quant/int4_format.h for the byte layout): per row, `blocks` sub-blocks of
-// 32 weights (K padded to the group size), grouped in super-blocks of 16 sub-blocks.
+// Int4 weights (see quant/int4_format.h for the nibble layout): per row, `blocks` sub-blocks of
+// 32 weights (K padded to the group size), grouped in super-blocks of 16 sub-blocks. Row n
+// starts at rows + n * stride and holds its blocks * 16 bytes of packed nibbles, then its
+// `groups` fp16 scales, then (asymmetric scheme) its `groups` fp16 minimums: one stream per
+// row. With the scales and minimums in arrays of their own (as saved), a GEMV read 12 streams
+// for four rows at a time instead of 4, and cold 1024x896 matrices streamed 6% (one thread)
+// and 11% (two threads) fewer bytes per second than without them (60 of 60 trials each).
 struct Int4View {
-    const uint8_t* q;      // [N][blocks * 16] packed nibbles
-    const uint16_t* scale;  // [N][groups] fp16
-    const uint16_t* min;    // [N][groups] fp16, or nullptr for the symmetric scheme
-    int64_t blocks;         // sub-blocks of 32 per row = padded K / 32
-    int64_t groups;         // groups per row = padded K / group_size
-    int group_size;         // 32, 64 or 128
+    const uint8_t* rows;
+    int64_t stride;   // bytes from one row to the next
+    int64_t blocks;   // sub-blocks of 32 per row = padded K / 32
+    int64_t groups;   // groups per row = padded K / group_size
+    int group_size;   // 32, 64 or 128
+    bool asymmetric;  // minimums stored after the scales
+
+    const uint8_t* q(int64_t n) const { return rows + n * stride; }
+    const uint16_t* scale(int64_t n) const {
+        return reinterpret_cast<const uint16_t*>(q(n) + blocks * 16);
+    }
+    const uint16_t* min(int64_t n) const { return asymmetric ? scale(n) + groups : nullptr; }
 };
+// Bytes of one row of an Int4View: nibbles, scales and (asymmetric) minimums.
+inline int64_t int4_row_stride(int64_t blocks, int64_t groups, bool asymmetric) {
+    return blocks * 16 + groups * 2 * (asymmetric ? 2 : 1);
+}
 
 // One activation row quantized per block of 32 (llama.cpp's Q8 activations), laid out to match
 // the int4 nibble layout: per super-block of 16 sub-blocks, 8 vectors of 64 bytes where byte

@@ -518,7 +518,6 @@ inline __m256i nib_dot(__m256i acc, __m256i nib, __m256i a) {
 template <int R, int M, int G, bool ASYM>
 inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int64_t ldy,
                     RowPrefetch& pq) {
-    const int64_t row_bytes = w.blocks * 16;
     const int64_t nsb = q8_superblocks(w.blocks);
     const __m256i lo_mask = _mm256_set1_epi8(0x0f);
     __m256 facc[R][M];
@@ -541,7 +540,7 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
                         a[b].q + sb * 512 + (j + 4) * 64 + h * 32));
                 }
                 QS_UNROLL for (int r = 0; r < R; ++r) {
-                    const uint8_t* src = w.q + (n + r) * row_bytes + sb * 256 + j * S * 4 + h * 32;
+                    const uint8_t* src = w.q(n + r) + sb * 256 + j * S * 4 + h * 32;
                     __m256i p;
                     if (lanes == 8) {
                         p = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
@@ -564,9 +563,9 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
                 cv[b] = _mm256_load_ps(a[b].c + sb * 16 + h * 8);
             }
             QS_UNROLL for (int r = 0; r < R; ++r) {
-                const __m256 sv = group_vec<G>(w.scale + (n + r) * w.groups, sb, h, S);
+                const __m256 sv = group_vec<G>(w.scale(n + r), sb, h, S);
                 [[maybe_unused]] __m256 mv;
-                if constexpr (ASYM) mv = group_vec<G>(w.min + (n + r) * w.groups, sb, h, S);
+                if constexpr (ASYM) mv = group_vec<G>(w.min(n + r), sb, h, S);
                 QS_UNROLL for (int b = 0; b < M; ++b) {
                     const __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[r][b]), dv[b]);
                     if constexpr (ASYM) {
@@ -586,14 +585,9 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
 template <int R, int M, int G, bool ASYM>
 inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, float* y,
                       int64_t ldy) {
-    RowPrefetch pq(w.q, w.blocks * 16, n0, n1), ps(w.scale, w.groups * 2, n0, n1),
-        pm(ASYM ? w.min : w.scale, w.groups * 2, n0, n1);
+    RowPrefetch pq(w.rows, w.stride, n0, n1);  // nibbles, scales and minimums alike
     int64_t n = n0;
-    for (; n + R <= n1; n += R) {
-        ps.ahead(n, R, 0);  // a few dozen bytes a row: once per step is smooth enough
-        if constexpr (ASYM) pm.ahead(n, R, 0);
-        i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
-    }
+    for (; n + R <= n1; n += R) i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
     for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy, pq);
 }
 
@@ -610,7 +604,7 @@ inline void i4_rows_g(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a,
 
 void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, float* y,
              int64_t ldy) {
-    const bool asym = w.min != nullptr;
+    const bool asym = w.asymmetric;
     switch (w.group_size) {
         case 32: asym ? i4_rows_g<32, true>(w, n0, n1, a, m, y, ldy)
                       : i4_rows_g<32, false>(w, n0, n1, a, m, y, ldy); break;

@@ -169,10 +169,10 @@ void quantize_q8(const float* x, int64_t K, int64_t blocks, bool symmetric, Q8Ro
 
 void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, float* y,
              int64_t ldy) {
-    const int64_t row_bytes = w.blocks * 16;
     const int per_group = w.group_size / 32;
     for (int64_t n = n0; n < n1; ++n) {
-        const uint8_t* qr = w.q + n * row_bytes;
+        const uint8_t* qr = w.q(n);
+        const uint16_t *scale = w.scale(n), *min = w.min(n);
         for (int r = 0; r < m; ++r) {
             float acc = 0;
             for (int64_t blk = 0; blk < w.blocks; ++blk) {
@@ -187,11 +187,11 @@ void i4_rows(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, int m, f
                         isum += int32_t(byte & 15) * act[j * 64 + 4 * b + t];
                         isum += int32_t(byte >> 4) * act[(j + 4) * 64 + 4 * b + t];
                     }
-                const int64_t g = n * w.groups + blk / per_group;
-                const float s = f16_to_f32(w.scale[g]);
-                if (w.min) {
+                const int64_t g = blk / per_group;
+                const float s = f16_to_f32(scale[g]);
+                if (min) {
                     acc += s * (float(isum) * a[r].d[blk]);
-                    acc += f16_to_f32(w.min[g]) * a[r].c[blk];
+                    acc += f16_to_f32(min[g]) * a[r].c[blk];
                 } else {
                     acc += s * (float(isum) * a[r].d[blk] + a[r].c[blk]);
                 }

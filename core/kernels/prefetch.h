@@ -1,9 +1,10 @@
 #pragma once
 // Software prefetch for the weight-streaming GEMV kernels. A kernel reads R weight rows side by
-// side, and rows are short (448 bytes of int4 or 896 of int8 for K = 896), so the hardware sees
-// R short streams per step and its prefetchers barely ramp up before each row ends: cold int4
-// weights then arrive at a third of the memory's read bandwidth. Rows are contiguous, so the
-// kernels instead prefetch the array front to back, a fixed distance ahead of the rows in use.
+// side, and rows are short (560 bytes of int4 with its scales, or 896 of int8, for K = 896), so
+// the hardware sees R short streams per step and its prefetchers barely ramp up before each row
+// ends: cold int4 weights then arrive at a third of the memory's read bandwidth. Rows are
+// contiguous, so the kernels instead prefetch the array front to back, a fixed distance ahead of
+// the rows in use.
 // (Without it, reading one int4 row at a time still ran at 7 GB/s against 23-25: these kernels
 // spend enough instructions per byte that out-of-order execution alone keeps few lines in
 // flight. The dense kernels for one activation row need neither: see dense_row_stream.)

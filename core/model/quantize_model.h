@@ -1,8 +1,9 @@
 #pragma once
 // Quantizing a model to a self-describing folder: config.json with a "quantization_config"
-// section, model.safetensors holding each matrix in its runtime layout (int8/int4 codes and
-// their scales), and the tokenizer files. Loading that folder runs the quantized weights as
-// stored, so its logits are bit-identical to the model quantized in memory.
+// section, model.safetensors holding each matrix's codes and scales (in their runtime layout,
+// int4 as separate arrays that loading puts side by side per row), and the tokenizer files.
+// Loading that folder runs the quantized weights as stored, so its logits are bit-identical to
+// the model quantized in memory.
 #include <string>
 #include <vector>
 

@@ -1,7 +1,8 @@
 #pragma once
 // Builds PackedLinear objects: from FP32 weights (quantizing), and from tensors read back from a
-// saved folder (no FP32 copy is ever made). Every format's saved tensors are its runtime layout,
-// so a reloaded model computes bit-identical logits.
+// saved folder (no FP32 copy is ever made). Every format's saved tensors are its runtime layout
+// (int4's three arrays are interleaved row by row when loaded, the same bytes), so a reloaded
+// model computes bit-identical logits.
 #include <cstdint>
 #include <map>
 #include <memory>

@@ -1,6 +1,7 @@
 #pragma once
 // Internal: the concrete PackedLinear formats, built from their stored tensors (the runtime
-// layout is the saved layout), plus what format_spec() needs to describe them.
+// layout is the saved layout, but for int4's rows: see kern::Int4View), plus what
+// format_spec() needs to describe them.
 #include <cstdint>
 #include <memory>
 #include <string>

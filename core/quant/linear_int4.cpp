@@ -1,6 +1,8 @@
 // int4 group-wise weights (two per byte, fp16 scale and optional fp16 minimum per group),
 // multiplied with activations quantized to int8 per block of 32 at run time (llama.cpp's
 // Q4 x Q8 scheme): integer dot products per sub-block, scales applied in FP32.
+#include <cstring>
+
 #include "kernels/half.h"
 #include "quant/int4_format.h"
 #include "quant/linear_common.h"
@@ -34,17 +36,43 @@ struct Q8Input final : GemvInput {
     kern::Q8Row rows[kern::kMaxRows];
 };
 
+// The runtime layout (kern::Int4View), each row's nibbles, scales and minimums side by side,
+// built from the saved tensors: `count` arrays of width[i] bytes a row, out rows each.
+Buffer interleave_rows(const Buffer* parts, const int64_t* width, int count, int64_t out) {
+    int64_t stride = 0;
+    for (int i = 0; i < count; ++i) stride += width[i];
+    Buffer rows = Buffer::allocate_for_overwrite(size_t(out * stride));
+    uint8_t* dst = rows.mutable_as<uint8_t>();
+    for (int64_t n = 0; n < out; ++n)
+        for (int i = 0, offset = 0; i < count; offset += int(width[i]), ++i)
+            std::memcpy(dst + n * stride + offset, parts[i].as<uint8_t>() + n * width[i],
+                        size_t(width[i]));
+    return rows;
+}
+
+// The inverse for saving: bytes [offset, offset + width) of every row, as one array.
+Buffer rows_column(const Buffer& rows, int64_t out, int64_t stride, int64_t offset,
+                   int64_t width) {
+    Buffer column = Buffer::allocate_for_overwrite(size_t(out * width));
+    for (int64_t n = 0; n < out; ++n)
+        std::memcpy(column.mutable_as<uint8_t>() + n * width,
+                    rows.as<uint8_t>() + n * stride + offset, size_t(width));
+    return column;
+}
+
 class Int4Linear final : public FormatLinear {
 public:
-    Int4Linear(Buffer q, Buffer scale, Buffer min, int64_t out, int64_t in,
+    Int4Linear(const Buffer& q, const Buffer& scale, const Buffer& min, int64_t out, int64_t in,
                const Int4Options& o)
         : FormatLinear(out, in),
-          q_(std::move(q)),
-          scale_(std::move(scale)),
-          min_(std::move(min)),
           opt_(o),
           blocks_(int4_padded_k(in, o.group_size) / 32),
-          groups_(int4_padded_k(in, o.group_size) / o.group_size) {}
+          groups_(int4_padded_k(in, o.group_size) / o.group_size),
+          stride_(kern::int4_row_stride(blocks_, groups_, asymmetric())) {
+        const Buffer parts[] = {q, scale, min};
+        const int64_t width[] = {blocks_ * 16, groups_ * 2, groups_ * 2};
+        rows_ = interleave_rows(parts, width, asymmetric() ? 3 : 2, out);
+    }
 
     void forward(const float* x, int64_t m, float* y) const override {
         if (m <= 0) return;
@@ -78,9 +106,9 @@ public:
     }
 
     void dequantize_row(int64_t r, float* out) const override {
-        const uint8_t* q = q_.as<uint8_t>() + r * blocks_ * 16;
-        const uint16_t* s = scale_.as<uint16_t>() + r * groups_;
-        const uint16_t* mn = min_.data ? min_.as<uint16_t>() + r * groups_ : nullptr;
+        const kern::Int4View w = view();
+        const uint8_t* q = w.q(r);
+        const uint16_t *s = w.scale(r), *mn = w.min(r);
         for (int64_t k = 0; k < in_features(); ++k) {
             bool high = false;
             const uint8_t byte = q[int4_byte(blocks_, k, high)];
@@ -91,7 +119,7 @@ public:
         }
     }
     int64_t weight_bytes() const override {
-        return int64_t(q_.bytes + scale_.bytes + min_.bytes);
+        return int64_t(rows_.bytes);
     }
     std::string format() const override { return "int4"; }
     std::string describe() const override {
@@ -106,13 +134,16 @@ public:
                (m < kGemmMinRows ? " int4 gemv" : " int4 gemm") +
                " (activations int8 per 32-block)";
     }
+    // The saved layout, one array per tensor: copies, held while the model is written.
     std::vector<StoredTensor> stored_tensors() const override {
+        const int64_t n = out_features(), q_bytes = blocks_ * 16, sm_bytes = groups_ * 2;
         std::vector<StoredTensor> t = {
-            {"", "U8", {out_features(), blocks_ * 16}, q_},
-            {".scale", "F16", {out_features(), groups_}, scale_},
+            {"", "U8", {n, q_bytes}, rows_column(rows_, n, stride_, 0, q_bytes)},
+            {".scale", "F16", {n, groups_}, rows_column(rows_, n, stride_, q_bytes, sm_bytes)},
         };
-        if (opt_.scheme == Int4Scheme::asymmetric)
-            t.push_back({".min", "F16", {out_features(), groups_}, min_});
+        if (asymmetric())
+            t.push_back({".min", "F16", {n, groups_},
+                         rows_column(rows_, n, stride_, q_bytes + sm_bytes, sm_bytes)});
         return t;
     }
     std::string spec_json() const override {
@@ -145,26 +176,25 @@ public:
                                      int(m), y, ldy);
     }
     int64_t gemv_row_bytes() const override {
-        return blocks_ * 16 + groups_ * (opt_.scheme == Int4Scheme::symmetric ? 2 : 4);
+        return stride_;
     }
 
 private:
     kern::Int4View view() const {
-        return {q_.as<uint8_t>(), scale_.as<uint16_t>(),
-                min_.data ? min_.as<uint16_t>() : nullptr, blocks_, groups_, opt_.group_size};
+        return {rows_.as<uint8_t>(), stride_, blocks_, groups_, opt_.group_size, asymmetric()};
     }
+    bool asymmetric() const { return opt_.scheme == Int4Scheme::asymmetric; }
 
-    Buffer q_, scale_, min_;
     Int4Options opt_;
-    int64_t blocks_, groups_;
+    int64_t blocks_, groups_, stride_;
+    Buffer rows_;
 };
 
 }  // namespace
 
 std::unique_ptr<PackedLinear> int4_from(Buffer q, Buffer scale, Buffer min, int64_t out,
                                         int64_t in, const Int4Options& options) {
-    return std::make_unique<Int4Linear>(std::move(q), std::move(scale), std::move(min), out, in,
-                                        options);
+    return std::make_unique<Int4Linear>(q, scale, min, out, in, options);
 }
 
 }  // namespace qs::detail

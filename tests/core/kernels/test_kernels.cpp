@@ -660,7 +660,16 @@ private:
             sc[i] = kern::f32_to_f16(sym && (i % 3 == 0) ? -s : s);  // searched scales may be < 0
             mn[i] = kern::f32_to_f16(md(rng));
         }
-        const kern::Int4View view{wq.get(), sc.data(), sym ? nullptr : mn.data(), blocks, groups, G};
+        // The kernels' layout: per row its nibbles, scales and (asymmetric) minimums.
+        const int64_t stride = kern::int4_row_stride(blocks, groups, !sym);
+        Aligned<uint8_t> packed(static_cast<size_t>(N * stride));
+        for (int64_t n = 0; n < N; ++n) {
+            uint8_t* row = &packed[size_t(n * stride)];
+            std::memcpy(row, &wq[size_t(n * blocks * 16)], size_t(blocks * 16));
+            std::memcpy(row + blocks * 16, &sc[size_t(n * groups)], size_t(groups * 2));
+            if (!sym) std::memcpy(row + blocks * 16 + groups * 2, &mn[size_t(n * groups)], size_t(groups * 2));
+        }
+        const kern::Int4View view{packed.get(), stride, blocks, groups, G, !sym};
         const auto x = random_floats(rng, size_t(m * K), -2, 2);
         std::vector<std::unique_ptr<Q8Buf>> bufs;
         kern::Q8Row rows[kern::kMaxRows];
