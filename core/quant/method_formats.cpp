@@ -49,10 +49,13 @@ int64_t packed_matrix_bytes(const QuantOptions& options, int64_t out, int64_t in
         case Method::int8_dynamic:
         case Method::int8_weight_only: return out * (in + 4);  // int8 values, FP32 scale per row
         case Method::int4: {
-            // rows padded to whole groups, two values a byte, FP16 scale and minimum per group
+            // Rows padded to whole groups, two values a byte, per group an FP16 scale and, for
+            // asymmetric groups, an FP16 minimum; the scheme is the one pack_matrix uses.
+            const Int4Options int4;
             const int64_t g = options.group_size > 0 ? options.group_size : 1;
             const int64_t groups = (in + g - 1) / g;
-            return out * (groups * g / 2 + groups * 4);
+            const int64_t per_group = g / 2 + (int4.scheme == Int4Scheme::asymmetric ? 4 : 2);
+            return out * groups * per_group;
         }
     }
     return out * in * 4;
