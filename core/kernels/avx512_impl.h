@@ -305,9 +305,9 @@ void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
         const __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(e0, inv1));
         const __m512 e1 = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q1), s1, e0);
         const __m512i q2 = _mm512_cvtps_epi32(_mm512_mul_ps(e1, inv2));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + k), _mm512_cvtsepi32_epi8(q0));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + stride + k), _mm512_cvtsepi32_epi8(q1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + 2 * stride + k), _mm512_cvtsepi32_epi8(q2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i8x3_index(0, k)), _mm512_cvtsepi32_epi8(q0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i8x3_index(1, k)), _mm512_cvtsepi32_epi8(q1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i8x3_index(2, k)), _mm512_cvtsepi32_epi8(q2));
     }
 }
 
@@ -328,10 +328,10 @@ inline void i8w_step(const int8_t* w, const float* wscale, const int32_t* wsum, 
         const __mmask64 m = tail64(K - k);  // masked weights are zero: padding adds nothing
         __m512i a0[M], a1[M], a2[M];
         QS_UNROLL for (int a = 0; a < M; ++a) {
-            const int8_t* qa = q + 3 * a * stride + k;
-            a0[a] = act_prep(_mm512_loadu_si512(qa));
-            a1[a] = act_prep(_mm512_loadu_si512(qa + stride));
-            a2[a] = act_prep(_mm512_loadu_si512(qa + 2 * stride));
+            const int8_t* qa = q + 3 * a * stride;
+            a0[a] = act_prep(_mm512_loadu_si512(qa + i8x3_index(0, k)));
+            a1[a] = act_prep(_mm512_loadu_si512(qa + i8x3_index(1, k)));
+            a2[a] = act_prep(_mm512_loadu_si512(qa + i8x3_index(2, k)));
         }
         QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m512i wv = _mm512_maskz_loadu_epi8(m, w + (n + r) * K + k);

@@ -285,18 +285,18 @@ void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
         const __m256 e0 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(q0), vs0, v);  // exact residual
         const __m256i q1 = _mm256_cvtps_epi32(_mm256_mul_ps(e0, vi1));
         const __m256 e1 = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(q1), vs1, e0);
-        store8(q + k, q0);
-        store8(q + stride + k, q1);
-        store8(q + 2 * stride + k, _mm256_cvtps_epi32(_mm256_mul_ps(e1, vi2)));
+        store8(q + i8x3_index(0, k), q0);  // 8 columns never cross a 64-column chunk
+        store8(q + i8x3_index(1, k), q1);
+        store8(q + i8x3_index(2, k), _mm256_cvtps_epi32(_mm256_mul_ps(e1, vi2)));
     }
     for (; k < K; ++k) {
         const float q0 = __builtin_nearbyintf(x[k] * inv0);
         const float e0 = __builtin_fmaf(-q0, s[0], x[k]);
         const float q1 = __builtin_nearbyintf(e0 * inv1);
         const float e1 = __builtin_fmaf(-q1, s[1], e0);
-        q[k] = int8_t(q0);
-        q[stride + k] = int8_t(q1);
-        q[2 * stride + k] = int8_t(__builtin_nearbyintf(e1 * inv2));
+        q[i8x3_index(0, k)] = int8_t(q0);
+        q[i8x3_index(1, k)] = int8_t(q1);
+        q[i8x3_index(2, k)] = int8_t(__builtin_nearbyintf(e1 * inv2));
     }
 }
 
@@ -314,8 +314,8 @@ inline void i8w_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
         __m256i av[M][3];
         QS_UNROLL for (int a = 0; a < M; ++a)
             QS_UNROLL for (int p = 0; p < 3; ++p)
-                av[a][p] = _mm256_loadu_si256(
-                    reinterpret_cast<const __m256i*>(q + (3 * a + p) * stride + k));
+                av[a][p] = _mm256_loadu_si256(  // 32 columns: within one 64-column chunk
+                    reinterpret_cast<const __m256i*>(q + 3 * a * stride + i8x3_index(p, k)));
         QS_UNROLL for (int r = 0; r < R; ++r) {
             const __m256i wv =
                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (n + r) * K + k));
@@ -327,9 +327,10 @@ inline void i8w_step(const int8_t* w, const float* wscale, int64_t K, int64_t n,
         QS_UNROLL for (int a = 0; a < M; ++a) {
             int64_t T[3];
             QS_UNROLL for (int p = 0; p < 3; ++p) {
-                const int8_t* qp = q + (3 * a + p) * stride;
+                const int8_t* qa = q + 3 * a * stride;
                 T[p] = hsum_i32(acc[r][a][p]);
-                for (int64_t k = k32; k < K; ++k) T[p] += int32_t(qp[k]) * int32_t(w[(n + r) * K + k]);
+                for (int64_t k = k32; k < K; ++k)
+                    T[p] += int32_t(qa[i8x3_index(p, k)]) * int32_t(w[(n + r) * K + k]);
             }
             const float* sa = s + 3 * a;
             double t = double(sa[0]) * double(T[0]);

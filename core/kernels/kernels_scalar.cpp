@@ -83,9 +83,9 @@ void split_i8x3(const float* x, int64_t K, int8_t* q, float* s) {
         const float e0 = std::fma(-q0, s[0], x[k]);  // exact residual, as the SIMD tables
         const float q1 = std::nearbyint(e0 * inv1);
         const float e1 = std::fma(-q1, s[1], e0);
-        q[k] = int8_t(q0);
-        q[stride + k] = int8_t(q1);
-        q[2 * stride + k] = int8_t(std::nearbyint(e1 * inv2));
+        q[i8x3_index(0, k)] = int8_t(q0);
+        q[i8x3_index(1, k)] = int8_t(q1);
+        q[i8x3_index(2, k)] = int8_t(std::nearbyint(e1 * inv2));
     }
 }
 
@@ -95,10 +95,10 @@ void i8w_rows(const int8_t* w, const float* wscale, const int32_t*, int64_t K, i
     for (int64_t n = n0; n < n1; ++n)
         for (int a = 0; a < m; ++a) {
             int64_t T[3] = {0, 0, 0};
-            for (int p = 0; p < 3; ++p) {
-                const int8_t* qp = q + (3 * a + p) * stride;
-                for (int64_t k = 0; k < K; ++k) T[p] += int32_t(qp[k]) * int32_t(w[n * K + k]);
-            }
+            const int8_t* qa = q + 3 * a * stride;
+            for (int p = 0; p < 3; ++p)
+                for (int64_t k = 0; k < K; ++k)
+                    T[p] += int32_t(qa[i8x3_index(p, k)]) * int32_t(w[n * K + k]);
             const float* sa = s + 3 * a;
             double t = double(sa[0]) * double(T[0]);
             t = std::fma(double(sa[1]), double(T[1]), t);

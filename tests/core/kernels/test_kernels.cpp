@@ -539,12 +539,14 @@ private:
         for (size_t i = 0; i < s.size(); ++i) QCOMPARE(kern::f32_bits(s[i]), kern::f32_bits(sref[i]));
         for (int a = 0; a < m; ++a) {
             const float* sa = s.data() + 3 * a;
+            const int8_t* qa = q.get() + 3 * a * stride;
             for (int64_t k = 0; k < stride; ++k) {
-                const int8_t* qk = q.get() + 3 * a * stride + k;
-                const double back = double(sa[0]) * qk[0] + double(sa[1]) * qk[stride] +
-                                    double(sa[2]) * qk[2 * stride];
+                const int8_t qk[3] = {qa[kern::i8x3_index(0, k)], qa[kern::i8x3_index(1, k)],
+                                      qa[kern::i8x3_index(2, k)]};
+                const double back = double(sa[0]) * qk[0] + double(sa[1]) * qk[1] +
+                                    double(sa[2]) * qk[2];
                 const double xk = k < K ? x[size_t(a * K + k)] : 0.0;
-                for (int p = 0; p < 3; ++p) QVERIFY(std::abs(int(qk[p * stride])) <= (p ? 126 : 127));
+                for (int p = 0; p < 3; ++p) QVERIFY(std::abs(int(qk[p])) <= (p ? 126 : 127));
                 if (!(std::fabs(back - xk) <= 0.51 * double(sa[2])))
                     QFAIL(qPrintable(QString("K=%1 row %2 k=%3: planes give %4 for %5 (step %6)")
                                          .arg(K).arg(a).arg(k).arg(back).arg(xk).arg(sa[2])));
@@ -561,7 +563,8 @@ private:
                 double truth = 0, wabs = 0;
                 for (int64_t k = 0; k < K; ++k) {
                     const int64_t wk = w[size_t(n * K + k)];
-                    for (int p = 0; p < 3; ++p) T[p] += wk * q[size_t((3 * a + p) * stride + k)];
+                    for (int p = 0; p < 3; ++p)
+                        T[p] += wk * q[size_t(3 * a * stride + kern::i8x3_index(p, k))];
                     truth += double(wk) * ws[size_t(n)] * double(x[size_t(a * K + k)]);
                     wabs += std::fabs(double(wk) * ws[size_t(n)]);
                 }
