@@ -89,7 +89,7 @@ inline void dense_step(const L& load, int64_t K, int64_t n, const float* x, floa
 template <int R, int M, class L>
 inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x,
                          float* y, int64_t ldy) {
-    RowPrefetch pf(load.w, K * int64_t(sizeof(*load.w)), n0, n1);
+    RowPrefetch pf(load.w, K * int64_t(sizeof(*load.w)), n0, n1, R);
     int64_t n = n0;
     for (; n + R <= n1; n += R) dense_step<R, M>(load, K, n, x, y, ldy, pf);
     for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
@@ -261,7 +261,7 @@ template <int R, int M>
 inline void i8d_rows_m(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
                        int64_t n0, int64_t n1, const int8_t* q, const float* sx, float* y,
                        int64_t ldy) {
-    RowPrefetch pf(w, K, n0, n1);
+    RowPrefetch pf(w, K, n0, n1, R);
     int64_t n = n0;
     for (; n + R <= n1; n += R) i8d_step<R, M>(w, wscale, wsum, K, n, q, sx, y, ldy, pf);
     for (; n < n1; ++n) i8d_step<1, M>(w, wscale, wsum, K, n, q, sx, y, ldy, pf);
@@ -358,7 +358,7 @@ template <int R, int M>
 inline void i8w_rows_m(const int8_t* w, const float* wscale, const int32_t* wsum, int64_t K,
                        int64_t n0, int64_t n1, const int8_t* q, const float* s, float* y,
                        int64_t ldy) {
-    RowPrefetch pf(w, K, n0, n1);
+    RowPrefetch pf(w, K, n0, n1, R);
     int64_t n = n0;
     for (; n + R <= n1; n += R) i8w_step<R, M>(w, wscale, wsum, K, n, q, s, y, ldy, pf);
     for (; n < n1; ++n) i8w_step<1, M>(w, wscale, wsum, K, n, q, s, y, ldy, pf);
@@ -631,7 +631,7 @@ inline void i4_step(const Int4View& w, int64_t n, const Q8Row* a, float* y, int6
 template <int R, int M, int G, bool ASYM>
 inline void i4_rows_m(const Int4View& w, int64_t n0, int64_t n1, const Q8Row* a, float* y,
                       int64_t ldy) {
-    RowPrefetch pq(w.rows, w.stride, n0, n1);  // nibbles, scales and minimums alike
+    RowPrefetch pq(w.rows, w.stride, n0, n1, R);  // nibbles, scales and minimums alike
     int64_t n = n0;
     for (; n + R <= n1; n += R) i4_step<R, M, G, ASYM>(w, n, a, y, ldy, pq);
     for (; n < n1; ++n) i4_step<1, M, G, ASYM>(w, n, a, y, ldy, pq);
