@@ -125,7 +125,8 @@ void print_summary(const bench::BenchmarkResult& r) {
                 int(r.settings.prompts.size()),
                 r.settings.runs, r.settings.warmup, r.settings.max_new_tokens,
                 r.eval_text_source.empty() ? "none" : r.eval_text_source.c_str());
-    std::printf("Intervals are bootstrap 95%% CIs; speedups are fp32/variant (> 1 is faster).\n");
+    std::printf("Each timed run follows an untimed re-warm (~200 ms) of its own variant. Intervals are "
+                "bootstrap 95%% CIs; speedups are fp32/variant (> 1 is faster).\n");
     std::printf("Decode t/s, decode speedup and BW eff use the median token time (the mean is in the "
                 "JSON: host stalls inflate it).\n\n");
 
