@@ -1,5 +1,7 @@
 #include "common/version.h"
 
+#include "git_commit.h"  // generated: QS_GIT_COMMIT
+
 namespace qs {
 
 std::string version() { return QS_VERSION; }

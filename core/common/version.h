@@ -5,7 +5,8 @@
 namespace qs {
 
 std::string version();     // e.g. "0.1.0"
-std::string git_commit();  // short hash of the source tree at configure time, or "unknown"
+std::string git_commit();  // short hash of the source tree at build time, "-dirty" when it had
+                           // uncommitted changes, or "unknown" outside a git checkout
 std::string build_type();  // CMake build type
 
 }  // namespace qs
