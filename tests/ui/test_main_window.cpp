@@ -78,11 +78,18 @@ double thread_cpu_ms() {
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-// Runnable processes per core over the last minute (/proc/loadavg).
-double load_per_core() {
-    QFile f(QStringLiteral("/proc/loadavg"));
-    if (!f.open(QIODevice::ReadOnly)) return 0;
-    return f.readAll().split(' ').value(0).toDouble() / std::max(1, QThread::idealThreadCount());
+// Time this thread has spent runnable but waiting for a CPU (/proc/thread-self/schedstat, its
+// second field, in ns), or -1 where the kernel does not keep it. A gap in the heartbeat minus
+// this is time the GUI thread was busy or blocked, whatever else the machine was running: the
+// one-minute load average it replaces lagged behind a load that had just started, and a
+// 2-thread generate begun 2 s before the test made 7 of 15 runs fail on 101-184 ms wall gaps,
+// at most 44-79 ms of them the GUI thread's own.
+double thread_wait_ms() {
+    QFile f(QStringLiteral("/proc/thread-self/schedstat"));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    bool ok = false;
+    const double ns = f.readAll().split(' ').value(1).toDouble(&ok);
+    return ok ? ns / 1e6 : -1;
 }
 
 bool close(double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b)); }
@@ -180,20 +187,24 @@ private slots:
         QVERIFY(w.modelPanel()->loadModel(QStringLiteral("synthetic:tiny")));
         small_run(w, 2);
 
-        // GUI-thread heartbeat: the largest gap between 10 ms ticks during the run, in wall time
-        // and in CPU time the GUI thread itself spent inside that gap (work done on it).
+        // GUI-thread heartbeat: the largest gap between 10 ms ticks during the run, in wall time,
+        // in wall time less the time the thread waited for a CPU, and in CPU time the GUI thread
+        // itself spent inside that gap (work done on it).
         QElapsedTimer clock;
         qint64 last = 0, max_gap = 0;
         double last_cpu = thread_cpu_ms(), max_cpu_gap = 0;
+        double last_wait = thread_wait_ms(), max_own_gap = 0;
         QTimer heartbeat;
         heartbeat.setInterval(10);
         connect(&heartbeat, &QTimer::timeout, [&] {
             const qint64 now = clock.elapsed();
-            const double cpu = thread_cpu_ms();
+            const double cpu = thread_cpu_ms(), wait = thread_wait_ms();
             max_gap = std::max(max_gap, now - last);
             max_cpu_gap = std::max(max_cpu_gap, cpu - last_cpu);
+            max_own_gap = std::max(max_own_gap, double(now - last) - (wait - last_wait));
             last = now;
             last_cpu = cpu;
+            last_wait = wait;
         });
         int snapshots = 0;
         connect(w.runner(), &BenchRunner::snapshot, [&] { ++snapshots; });
@@ -206,14 +217,19 @@ private slots:
         heartbeat.stop();
         QCOMPARE(finished.front()[0].toBool(), true);   // ok
         QCOMPARE(finished.front()[1].toBool(), false);  // not cancelled
-        const QString gaps = QStringLiteral("GUI thread: longest gap %1 ms wall, %2 ms of its own CPU time; "
-                                            "load %3 per core").arg(max_gap).arg(max_cpu_gap, 0, 'f', 1).arg(load_per_core(), 0, 'f', 1);
+        const bool waits_known = last_wait >= 0;
+        const QString gaps = QStringLiteral("GUI thread: longest gap %1 ms wall, %2 ms not waiting for a CPU, "
+                                            "%3 ms of its own CPU time")
+                                 .arg(max_gap)
+                                 .arg(waits_known ? QString::number(max_own_gap, 'f', 1) : QStringLiteral("(unknown)"))
+                                 .arg(max_cpu_gap, 0, 'f', 1);
         qInfo("%s", qPrintable(gaps));
         QVERIFY2(max_cpu_gap <= 100, qPrintable(gaps));  // never blocked by its own work
-        // Wall time also counts time the kernel gave to other processes: only meaningful when
-        // the machine is not oversubscribed (shared CI runners and busy build hosts are).
-        if (load_per_core() < 1.5) QVERIFY2(max_gap <= 100, qPrintable(gaps));
-        else qWarning("wall-clock heartbeat not asserted: the machine is oversubscribed (%s)", qPrintable(gaps));
+        if (waits_known) {
+            QVERIFY2(max_own_gap <= 100, qPrintable(gaps));  // nor waiting on the worker
+        } else {
+            qInfo("no scheduler statistics: the wall-time gap is not checked");
+        }
         QVERIFY(snapshots >= 2);  // results arrived live, not only at the end
 
         ResultsView* view = w.currentRunView();
