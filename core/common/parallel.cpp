@@ -116,14 +116,109 @@ int available_threads() {
     return at::in_parallel_region() ? 1 : at::get_num_threads();
 }
 
-// Relative speed of each thread (mean 1) for parallel_for_balanced, one entry per OpenMP
-// thread number. Updated by whichever call finishes; relaxed atomics are enough for a hint.
-std::atomic<double> g_speed[kMaxThreads];
-std::atomic<int> g_speed_threads{0};  // the thread count g_speed was measured for
+// Relative speed of each thread (mean 1) for parallel_for_balanced, learned separately for each
+// kind of work: one ratio for all matrices fitted none of them (fp32 decode, 2 threads: the
+// first thread finished the LM head 18% after the second, q/k/v 23% before it). Slots are
+// claimed by key on first use; relaxed atomics are enough for a hint.
+struct SpeedSlot {
+    std::atomic<uint64_t> key{0};           // 0: free
+    std::atomic<double> speed[kMaxThreads];  // 0: not measured yet, taken as 1
+};
+constexpr int kSpeedSlots = 64;  // kinds of work tracked; a decode step has ~5 matrix shapes
+SpeedSlot g_speed[kSpeedSlots];
 
-// Weight of each new measurement in the running estimate: ~20 regions to follow a change
-// (a decode step has ~100), little enough to ride out one preempted region.
+// The slot learning `key` for `threads` threads; when all are taken, kinds share the last one.
+SpeedSlot& speed_slot(uint64_t key, int threads) {
+    // Never 0 (free), and different for each thread count, whose speeds do not carry over.
+    const uint64_t k = ((key * 0x9E3779B97F4A7C15ull) ^ uint64_t(threads)) | 1;
+    for (int probe = 0; probe < kSpeedSlots; ++probe) {
+        SpeedSlot& slot = g_speed[(k + probe) % kSpeedSlots];
+        uint64_t seen = slot.key.load(std::memory_order_relaxed);
+        if (seen == k) return slot;
+        if (seen == 0 && (slot.key.compare_exchange_strong(seen, k) || seen == k)) return slot;
+    }
+    return g_speed[kSpeedSlots - 1];
+}
+
+// Weight of each new measurement in the running estimate: ~20 regions to follow a change,
+// little enough to ride out one preempted region.
 constexpr double kSpeedSmoothing = 0.05;
+
+// The rows of one parallel_for_balanced call not yet taken from thread t's share, [front,
+// back) relative to the call's begin, in one word: the owner takes chunks from the front and a
+// thread that has run out takes half of what is left from the back, each by compare-exchange,
+// so no row is taken twice. One cache line each: the owner's updates stay local to its core
+// until another thread comes to take from it.
+struct alignas(64) Share {
+    std::atomic<uint64_t> rows;
+};
+
+uint64_t pack(int64_t front, int64_t back) { return uint64_t(back) << 32 | uint64_t(front); }
+int64_t front_of(uint64_t rows) { return int64_t(rows & 0xffffffffu); }
+int64_t back_of(uint64_t rows) { return int64_t(rows >> 32); }
+
+// Shares, chunks and stolen halves end on multiples of this many rows where they can: the
+// GEMV kernels read four rows side by side, and a boundary elsewhere leaves them a slower tail.
+constexpr int64_t kRowAlign = 16;
+int64_t align_rows(int64_t rows) { return (rows + kRowAlign - 1) / kRowAlign * kRowAlign; }
+
+// A thread's first chunk is its whole share but this fraction, which it then takes in halves
+// and which is what the other threads can take from it. The learned split is right on average,
+// so one long kernel call does most of the work; the tail absorbs a region's own noise. Equal
+// shares taken a quarter at a time cost int4 decode ~3% (more, shorter kernel calls).
+constexpr int64_t kTailFraction = 8;
+
+// The smallest chunk is this fraction of the grain: a grain is what is worth a thread of its
+// own, a chunk only has to be worth a kernel call and a compare-exchange.
+constexpr int64_t kMinChunksPerGrain = 4;
+
+// Thread `self`'s part of a parallel_for_balanced call: its own share (see kTailFraction),
+// then halves taken from the back of the thread with the most left until every share is
+// empty. Returns the rows it ran.
+int64_t work_shares(Share* shares, int threads, int self, int64_t begin, int64_t min_chunk,
+                    const std::function<void(int64_t, int64_t)>& fn) {
+    int64_t done = 0;
+    bool first = true;
+    for (;;) {
+        uint64_t rows = shares[self].rows.load(std::memory_order_acquire);
+        while (front_of(rows) < back_of(rows)) {
+            const int64_t f = front_of(rows), left = back_of(rows) - f;
+            const int64_t want = first ? left - align_rows(left / kTailFraction) : align_rows(left / 2);
+            const int64_t take = std::min(left, std::max(min_chunk, want));
+            if (shares[self].rows.compare_exchange_weak(rows, pack(f + take, back_of(rows)),
+                                                        std::memory_order_acq_rel)) {
+                first = false;
+                fn(begin + f, begin + f + take);
+                done += take;
+                rows = shares[self].rows.load(std::memory_order_acquire);
+            }
+        }
+        // Out of rows: take the back half of the largest share left (all of it when small).
+        for (;;) {
+            int victim = -1;
+            int64_t most = 0;
+            uint64_t seen = 0;
+            for (int t = 0; t < threads; ++t) {
+                const uint64_t r = shares[t].rows.load(std::memory_order_acquire);
+                if (t != self && back_of(r) - front_of(r) > most) {
+                    victim = t;
+                    most = back_of(r) - front_of(r);
+                    seen = r;
+                }
+            }
+            if (victim < 0) return done;
+            const int64_t f = front_of(seen), b = back_of(seen);
+            int64_t cut = f + align_rows(most / 2);
+            if (most <= min_chunk || cut >= b) cut = f;
+            if (shares[victim].rows.compare_exchange_strong(seen, pack(f, cut),
+                                                            std::memory_order_acq_rel)) {
+                shares[self].rows.store(pack(cut, b), std::memory_order_release);
+                first = false;
+                break;
+            }
+        }
+    }
+}
 
 }  // namespace
 
@@ -157,43 +252,54 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     });
 }
 
-void parallel_for_balanced(int64_t begin, int64_t end, int64_t grain,
+void parallel_for_balanced(int64_t begin, int64_t end, int64_t grain, uint64_t key,
                            const std::function<void(int64_t, int64_t)>& fn) {
     const int threads = available_threads();
     if (grain < 1) grain = 1;
-    if (threads == 1 || threads > kMaxThreads || (end - begin) / grain < threads) {
+    // Shares pack their bounds into 32 bits each.
+    if (threads == 1 || threads > kMaxThreads || (end - begin) / grain < threads ||
+        end - begin >= (int64_t(1) << 31)) {
         parallel_for(begin, end, grain, fn);
         return;
     }
-    if (g_speed_threads.exchange(threads) != threads)
-        for (int t = 0; t < threads; ++t) g_speed[t] = 1.0;
+    SpeedSlot& slot = speed_slot(key, threads);
     double speed[kMaxThreads], total = 0;
-    for (int t = 0; t < threads; ++t) total += speed[t] = g_speed[t].load(std::memory_order_relaxed);
-    // Chunk t holds rows [bound[t], bound[t + 1]), in proportion to speed[t].
-    int64_t bound[kMaxThreads + 1];
+    for (int t = 0; t < threads; ++t) {
+        const double s = slot.speed[t].load(std::memory_order_relaxed);
+        total += speed[t] = s > 0 ? s : 1.0;
+    }
+    // Share t starts as rows in proportion to speed[t].
+    Share shares[kMaxThreads];
+    const int64_t n = end - begin;
     double sum = 0;
-    bound[0] = begin;
+    int64_t front = 0;
     for (int t = 0; t < threads; ++t) {
         sum += speed[t];
-        bound[t + 1] = t + 1 == threads ? end : begin + int64_t(double(end - begin) * sum / total);
+        const int64_t back = t + 1 == threads ? n : std::min(n, align_rows(int64_t(n * sum / total)));
+        shares[t].rows.store(pack(front, std::max(front, back)), std::memory_order_relaxed);
+        front = std::max(front, back);
     }
+    const int64_t min_chunk = align_rows(std::max<int64_t>(1, grain / kMinChunksPerGrain));
+    // A thread's time runs from the region's start to its last row, so that a thread that
+    // starts late counts as slower: the join waits for the last thread to finish.
     double seconds[kMaxThreads] = {};
+    int64_t done[kMaxThreads] = {};
+    const auto start = std::chrono::steady_clock::now();
     run_indexed(threads, [&](int i) {
-        const auto start = std::chrono::steady_clock::now();
-        if (bound[i] < bound[i + 1]) fn(bound[i], bound[i + 1]);
+        done[i] = work_shares(shares, threads, i, begin, min_chunk, fn);
         seconds[i] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     });
     // Rows per second of each thread, relative to their mean, into the running estimate.
     double rate[kMaxThreads], mean = 0;
     for (int t = 0; t < threads; ++t) {
-        if (seconds[t] <= 0 || bound[t + 1] <= bound[t]) return;  // nothing to learn from
-        mean += rate[t] = double(bound[t + 1] - bound[t]) / seconds[t];
+        if (seconds[t] <= 0 || done[t] <= 0) return;  // nothing to learn from
+        mean += rate[t] = double(done[t]) / seconds[t];
     }
     mean /= threads;
     for (int t = 0; t < threads; ++t) {
         const double s = (1 - kSpeedSmoothing) * speed[t] + kSpeedSmoothing * rate[t] / mean;
-        g_speed[t].store(std::clamp(s, 0.5, 2.0), std::memory_order_relaxed);
+        slot.speed[t].store(std::clamp(s, 0.5, 2.0), std::memory_order_relaxed);
     }
 }
 

@@ -41,7 +41,9 @@ template <class Fn>
 void parallel_rows(int64_t N, int64_t bytes_per_row, const Fn& fn) {
     int64_t grain = kMinBytesPerThread / (bytes_per_row > 0 ? bytes_per_row : 1);
     if (grain < 16) grain = 16;
-    parallel_for_balanced(0, N, grain, [&](int64_t n0, int64_t n1) { fn(n0, n1); });
+    // Threads' relative speeds are learned per matrix shape: they differ from one to another.
+    const uint64_t shape = uint64_t(N) << 32 ^ uint64_t(bytes_per_row);
+    parallel_for_balanced(0, N, grain, shape, [&](int64_t n0, int64_t n1) { fn(n0, n1); });
 }
 
 // y[m][n] (row stride ldy) = sum_k x[m][k] * w[n][k] (row stride ldw), OpenBLAS sgemm with its
