@@ -172,14 +172,40 @@ constexpr int64_t kTailFraction = 8;
 // own, a chunk only has to be worth a kernel call and a compare-exchange.
 constexpr int64_t kMinChunksPerGrain = 4;
 
+// Moves the back half of the largest share other than `self`'s (all of it when small) into
+// `self`'s, which is empty. False when every other share is empty.
+bool steal_half(Share* shares, int threads, int self, int64_t min_chunk) {
+    for (;;) {
+        int victim = -1;
+        int64_t most = 0;
+        uint64_t seen = 0;
+        for (int t = 0; t < threads; ++t) {
+            const uint64_t r = shares[t].rows.load(std::memory_order_acquire);
+            if (t != self && back_of(r) - front_of(r) > most) {
+                victim = t;
+                most = back_of(r) - front_of(r);
+                seen = r;
+            }
+        }
+        if (victim < 0) return false;
+        const int64_t f = front_of(seen), b = back_of(seen);
+        int64_t cut = f + align_rows(most / 2);
+        if (most <= min_chunk || cut >= b) cut = f;
+        if (shares[victim].rows.compare_exchange_strong(seen, pack(f, cut),
+                                                        std::memory_order_acq_rel)) {
+            shares[self].rows.store(pack(cut, b), std::memory_order_release);
+            return true;
+        }
+    }
+}
+
 // Thread `self`'s part of a parallel_for_balanced call: its own share (see kTailFraction),
-// then halves taken from the back of the thread with the most left until every share is
-// empty. Returns the rows it ran.
+// then halves stolen from the others until every share is empty. Returns the rows it ran.
 int64_t work_shares(Share* shares, int threads, int self, int64_t begin, int64_t min_chunk,
                     const std::function<void(int64_t, int64_t)>& fn) {
     int64_t done = 0;
     bool first = true;
-    for (;;) {
+    do {
         uint64_t rows = shares[self].rows.load(std::memory_order_acquire);
         while (front_of(rows) < back_of(rows)) {
             const int64_t f = front_of(rows), left = back_of(rows) - f;
@@ -193,31 +219,9 @@ int64_t work_shares(Share* shares, int threads, int self, int64_t begin, int64_t
                 rows = shares[self].rows.load(std::memory_order_acquire);
             }
         }
-        // Out of rows: take the back half of the largest share left (all of it when small).
-        for (;;) {
-            int victim = -1;
-            int64_t most = 0;
-            uint64_t seen = 0;
-            for (int t = 0; t < threads; ++t) {
-                const uint64_t r = shares[t].rows.load(std::memory_order_acquire);
-                if (t != self && back_of(r) - front_of(r) > most) {
-                    victim = t;
-                    most = back_of(r) - front_of(r);
-                    seen = r;
-                }
-            }
-            if (victim < 0) return done;
-            const int64_t f = front_of(seen), b = back_of(seen);
-            int64_t cut = f + align_rows(most / 2);
-            if (most <= min_chunk || cut >= b) cut = f;
-            if (shares[victim].rows.compare_exchange_strong(seen, pack(f, cut),
-                                                            std::memory_order_acq_rel)) {
-                shares[self].rows.store(pack(cut, b), std::memory_order_release);
-                first = false;
-                break;
-            }
-        }
-    }
+        first = false;  // stolen rows are all tail
+    } while (steal_half(shares, threads, self, min_chunk));
+    return done;
 }
 
 }  // namespace
@@ -276,8 +280,8 @@ void parallel_for_balanced(int64_t begin, int64_t end, int64_t grain, uint64_t k
     for (int t = 0; t < threads; ++t) {
         sum += speed[t];
         const int64_t back = t + 1 == threads ? n : std::min(n, align_rows(int64_t(n * sum / total)));
-        shares[t].rows.store(pack(front, std::max(front, back)), std::memory_order_relaxed);
-        front = std::max(front, back);
+        shares[t].rows.store(pack(front, back), std::memory_order_relaxed);
+        front = back;
     }
     const int64_t min_chunk = align_rows(std::max<int64_t>(1, grain / kMinChunksPerGrain));
     // A thread's time runs from the region's start to its last row, so that a thread that
