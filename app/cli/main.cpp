@@ -7,6 +7,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "common/openblas_kernels.h"
 #include "common/version.h"
 
 namespace {
@@ -61,6 +62,7 @@ void print_help() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    qs::select_openblas_kernels();  // before any thread or BLAS call: it sets the environment
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         print_help();
         return argc < 2 ? qs::cli::kExitBadInput : qs::cli::kExitOk;

@@ -8,6 +8,7 @@
 
 #include "bench/benchmark.h"
 #include "builtin_models.h"
+#include "common/openblas_kernels.h"
 #include "common/version.h"
 #include "main_window.h"
 #include "model_panel.h"
@@ -43,6 +44,7 @@ int export_pdf(const QStringList& inputs, const QString& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    qs::select_openblas_kernels();  // before QApplication starts threads: it sets the environment
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Quantscope"));
     QApplication::setApplicationName(QStringLiteral("quantscope-studio"));

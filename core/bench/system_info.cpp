@@ -9,6 +9,7 @@
 #include <thread>
 #include <torch/version.h>
 
+#include "common/openblas_kernels.h"
 #include "common/version.h"
 #include "kernels/cpu_features.h"
 
@@ -43,11 +44,14 @@ std::string onednn_version() {
 }
 
 // OpenBLAS reports its build (version, target, threading) through openblas_get_config, which
-// other BLAS implementations lack; look it up at run time instead of linking against it.
+// other BLAS implementations lack; look it up at run time instead of linking against it. The
+// core it names is the one running now, and the note says when quantscope chose it.
 std::string openblas_config() {
     using GetConfig = const char* (*)();
     auto fn = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
-    return fn ? std::string(fn()) : std::string("not OpenBLAS");
+    if (!fn) return "not OpenBLAS";
+    const std::string note = openblas_kernels_note();
+    return std::string(fn()) + (note.empty() ? "" : " (" + note + ")");
 }
 
 }  // namespace
