@@ -1,6 +1,7 @@
 #include "bench/figures.h"
 
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "bench/statistics.h"
@@ -32,6 +33,17 @@ void compute_speed_figures(VariantResult& v, double read_bandwidth_gbps, uint64_
                 read_bandwidth_gbps > 0 && seconds_per_token > 0
             ? v.decode_bytes_per_token / seconds_per_token / (read_bandwidth_gbps * 1e9)
             : kNotMeasured;
+}
+
+std::string bandwidth_yardstick_note(const VariantResult& v, double read_bandwidth_gbps) {
+    if (!(v.decode_bandwidth_efficiency > 1.0)) return "";  // also when not measured (NaN)
+    char text[256];
+    std::snprintf(text, sizeof(text),
+                  "%s: decode read %.1f GB/s, faster than the bandwidth probe's %.1f GB/s; its BW eff "
+                  "of %.0f%% means the probe under-read in this run, not that memory was beaten",
+                  v.method.c_str(), v.decode_bandwidth_efficiency * read_bandwidth_gbps,
+                  read_bandwidth_gbps, v.decode_bandwidth_efficiency * 100);
+    return text;
 }
 
 void compute_ratios(VariantResult& v, const VariantResult& fp32, uint64_t seed) {

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "bench/engine.h"
+#include "bench/figures.h"
 #include "bench/statistics.h"
 #include "common/bandwidth.h"
 #include "model/generate.h"
@@ -51,7 +52,8 @@ void run_speed_phase(RunState& state) {
     Control cancel_only;
     cancel_only.cancel = state.control.cancel;
 
-    // A sample is the best of four reads of 256 MiB (8 ms each at 30 GB/s; 8x a 32 MB L3).
+    // A sample is the best of four pairs of reads of 256 MiB (8 ms each at 30 GB/s; 8x a 32 MB
+    // L3), one plain and one prefetching (see BandwidthProbe::measure).
     // Memory left idle while the variants run comes back slowly on this project's VM: the
     // first one or two reads after a round ran at 0.9-3 GB/s (pages faulted back in), the
     // next ones at 28-33 GB/s, and one read alone would measure the faults, not the memory.
@@ -97,6 +99,10 @@ void run_speed_phase(RunState& state) {
             state.result.read_bandwidth_gbps = percentile(bandwidth, 50);
             state.publish();
         }
+    }
+    for (const VariantResult& v : state.result.variants) {
+        const std::string note = bandwidth_yardstick_note(v, state.result.read_bandwidth_gbps);
+        if (!note.empty()) state.result.notes.push_back(note);
     }
     state.report("Speed done", total, total, phase_start);
 }

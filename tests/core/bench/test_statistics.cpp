@@ -104,6 +104,25 @@ private slots:
         QCOMPARE(int4.decode_bandwidth_efficiency, 0.5);
         QCOMPARE(int4.decode_speedup.value, 5.0);
         QVERIFY(int4.decode_token.mean > 12.0);  // the mean is still reported
+        QCOMPARE(bandwidth_yardstick_note(int4, 100.0), std::string());
+    }
+
+    void decodeFasterThanTheProbeIsFlagged() {
+        // 0.66 GB a token in 10 ms is 66 GB/s against a probe that read 55: 120%, and the note
+        // says the probe under-read. At exactly the probe's speed (100%) there is no note.
+        VariantResult fp32;
+        fp32.method = "fp32";
+        fp32.decode_token_ms.assign(5, 10.0);
+        fp32.decode_bytes_per_token = 0.66e9;
+        compute_speed_figures(fp32, 55.0, 7);
+        QCOMPARE(fp32.decode_bandwidth_efficiency, 1.2);
+        const std::string note = bandwidth_yardstick_note(fp32, 55.0);
+        QVERIFY2(note.find("fp32: decode read 66.0 GB/s, faster than the bandwidth probe's 55.0 GB/s") == 0,
+                 note.c_str());
+        QVERIFY2(note.find("120%") != std::string::npos, note.c_str());
+        fp32.decode_bytes_per_token = 0.55e9;
+        compute_speed_figures(fp32, 55.0, 7);
+        QCOMPARE(bandwidth_yardstick_note(fp32, 55.0), std::string());
     }
 };
 
