@@ -95,14 +95,14 @@ inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const
     for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
 }
 
-// One activation row: weight rows one after another, front to back, with four accumulators and
-// no software prefetch, so the weights are a single sequential stream that the hardware
-// prefetchers follow. Reading four rows side by side (dense_rows_m) makes four streams a row
-// apart (3.5 KB for fp32 at K = 896): a Qwen2.5-0.5B-shaped FP32 model then decoded at 18.7-19.7
-// GB/s on one thread (AMD EPYC, AVX-512), this at 24.6-25.4; with two threads 38-44 against
-// 45-53 GB/s; fp16 24-25 against 28-30 (one thread; membw, 2-3 alternating rounds each). The
-// software prefetch of the int8 and int4 kernels, run ahead of this stream, was 2-8% slower.
-template <class L>
+// One activation row: weight rows one after another, front to back, with four accumulators, so
+// the weights are a single sequential stream. Reading four rows side by side (dense_rows_m)
+// makes four streams a row apart (3.5 KB for fp32 at K = 896): a Qwen2.5-0.5B-shaped FP32 model
+// then decoded at 18.7-19.7 GB/s on one thread (AMD EPYC, AVX-512), this at 24.6-25.4; with two
+// threads 38-44 against 45-53 GB/s; fp16 24-25 against 28-30 (one thread; membw, 2-3
+// alternating rounds each). With kPrefetch the stream is also prefetched kPrefetchBytes ahead:
+// where that helps is dense_stream_prefetch's call (kernels.h).
+template <bool kPrefetch, class L>
 inline void dense_row_stream(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x,
                              float* y) {
     for (int64_t n = n0; n < n1; ++n) {
@@ -110,6 +110,7 @@ inline void dense_row_stream(const L& load, int64_t K, int64_t n0, int64_t n1, c
         const int64_t base = n * K;
         int64_t k = 0;
         for (; k + 64 <= K; k += 64) {
+            if (kPrefetch) stream_ahead(load.w + base + k, 64 * int64_t(sizeof(*load.w)));
             a0 = _mm512_fmadd_ps(load.full(base + k), _mm512_loadu_ps(x + k), a0);
             a1 = _mm512_fmadd_ps(load.full(base + k + 16), _mm512_loadu_ps(x + k + 16), a1);
             a2 = _mm512_fmadd_ps(load.full(base + k + 32), _mm512_loadu_ps(x + k + 32), a2);
@@ -127,7 +128,12 @@ template <class L>
 inline void dense_rows(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
                        float* y, int64_t ldy) {
     switch (m) {
-        case 1: dense_row_stream(load, K, n0, n1, x, y); break;
+        case 1:
+            if (dense_stream_prefetch())
+                dense_row_stream<true>(load, K, n0, n1, x, y);
+            else
+                dense_row_stream<false>(load, K, n0, n1, x, y);
+            break;
         case 2: dense_rows_m<4, 2>(load, K, n0, n1, x, y, ldy); break;
         case 3: dense_rows_m<2, 3>(load, K, n0, n1, x, y, ldy); break;
         default: dense_rows_m<2, 4>(load, K, n0, n1, x, y, ldy); break;

@@ -40,7 +40,13 @@ std::string trim(std::string s) {
 
 CpuFeatures detect() {
     CpuFeatures f;
-    const unsigned max_leaf = cpuid(0).a;
+    const Regs l0 = cpuid(0);
+    const unsigned max_leaf = l0.a;
+    char vendor[13] = {};  // EBX, EDX, ECX
+    std::memcpy(vendor + 0, &l0.b, 4);
+    std::memcpy(vendor + 4, &l0.d, 4);
+    std::memcpy(vendor + 8, &l0.c, 4);
+    f.vendor = vendor;
     const unsigned max_ext = cpuid(0x80000000u).a;
     if (max_ext >= 0x80000004u) {
         char name[49] = {};

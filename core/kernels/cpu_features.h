@@ -11,6 +11,7 @@ namespace qs {
 
 struct CpuFeatures {
     std::string model_name;  // e.g. "AMD EPYC 9R14 96-Core Processor"
+    std::string vendor;      // cpuid's vendor string: "GenuineIntel", "AuthenticAMD", ...
     bool sse42 = false, avx = false, avx2 = false, fma = false, f16c = false;
     bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false;
     bool avx512_vnni = false, avx512_bf16 = false, avx_vnni = false;

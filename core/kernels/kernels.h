@@ -151,6 +151,10 @@ struct Table {
 };
 
 const Table& table(Isa isa);
+
+// Whether the dense GEMV for one activation row prefetches its weight stream in software (see
+// dense_row_stream in avx512_impl.h): decided once from the CPU's vendor.
+bool dense_stream_prefetch();
 inline const Table& active_table() { return table(active_isa()); }
 
 // Per-ISA tables (defined in kernels_<isa>.cpp).

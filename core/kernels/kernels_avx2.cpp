@@ -106,9 +106,9 @@ inline void dense_rows_m(const L& load, int64_t K, int64_t n0, int64_t n1, const
     for (; n < n1; ++n) dense_step<1, M>(load, K, n, x, y, ldy, pf);
 }
 
-// One activation row: weight rows one after another as a single sequential stream, no
-// software prefetch (see dense_row_stream in avx512_impl.h for why and what it measured).
-template <class L>
+// One activation row: weight rows one after another as a single sequential stream, prefetched
+// in software where dense_stream_prefetch says so (see dense_row_stream in avx512_impl.h).
+template <bool kPrefetch, class L>
 inline void dense_row_stream(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x,
                              float* y) {
     const int64_t k8 = K / 8 * 8;
@@ -117,6 +117,7 @@ inline void dense_row_stream(const L& load, int64_t K, int64_t n0, int64_t n1, c
         const int64_t base = n * K;
         int64_t k = 0;
         for (; k + 32 <= k8; k += 32) {
+            if (kPrefetch) stream_ahead(load.w + base + k, 32 * int64_t(sizeof(*load.w)));
             a0 = _mm256_fmadd_ps(load.at(base + k), _mm256_loadu_ps(x + k), a0);
             a1 = _mm256_fmadd_ps(load.at(base + k + 8), _mm256_loadu_ps(x + k + 8), a1);
             a2 = _mm256_fmadd_ps(load.at(base + k + 16), _mm256_loadu_ps(x + k + 16), a2);
@@ -133,7 +134,12 @@ template <class L>
 inline void dense_rows(const L& load, int64_t K, int64_t n0, int64_t n1, const float* x, int m,
                        float* y, int64_t ldy) {
     switch (m) {
-        case 1: dense_row_stream(load, K, n0, n1, x, y); break;
+        case 1:
+            if (dense_stream_prefetch())
+                dense_row_stream<true>(load, K, n0, n1, x, y);
+            else
+                dense_row_stream<false>(load, K, n0, n1, x, y);
+            break;
         case 2: dense_rows_m<4, 2>(load, K, n0, n1, x, y, ldy); break;
         case 3: dense_rows_m<2, 3>(load, K, n0, n1, x, y, ldy); break;
         default: dense_rows_m<2, 4>(load, K, n0, n1, x, y, ldy); break;

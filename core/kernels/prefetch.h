@@ -45,6 +45,13 @@ constexpr int64_t kPrefetchBytes = 4096;
 // so they stay on L1.
 constexpr int64_t kL1Budget = int64_t(16) << 10;
 
+// For a kernel reading one sequential stream: prefetches the `bytes` that lie kPrefetchBytes
+// beyond the `bytes` it reads at p now, so the front keeps pace with the reads.
+inline void stream_ahead(const void* p, int64_t bytes) {
+    const char* front = static_cast<const char*>(p) + kPrefetchBytes;
+    for (int64_t i = 0; i < bytes; i += 64) _mm_prefetch(front + i, _MM_HINT_T0);
+}
+
 class RowPrefetch {
 public:
     // rows_per_step: the r the kernel's main loop passes to ahead().
