@@ -11,13 +11,12 @@ namespace qs {
 
 namespace {
 
-// Sums 64-bit words with independent accumulators: the compiler vectorises it (one clone per
-// vector width, picked at load time, so the loads are as wide as the kernels'), and the result
-// is consumed so the loads cannot be dropped. With kPrefetch, each step also asks for the line
-// 4 KB ahead, as the quantized kernels do (kernels/prefetch.h).
+// Sums 64-bit words with independent accumulators: the compiler vectorises it (inlined into one
+// clone per vector width below, picked at load time, so the loads are as wide as the kernels'),
+// and the result is consumed so the loads cannot be dropped. With kPrefetch, each step also asks
+// for the line 4 KB ahead, as the quantized kernels do (kernels/prefetch.h).
 template <bool kPrefetch>
-__attribute__((target_clones("avx512f", "avx2", "default")))
-uint64_t sum_words(const uint64_t* p, int64_t n) {
+__attribute__((always_inline)) inline uint64_t sum_words(const uint64_t* p, int64_t n) {
     uint64_t a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -30,6 +29,12 @@ uint64_t sum_words(const uint64_t* p, int64_t n) {
     for (uint64_t v : a) s += v;
     return s;
 }
+
+// Clang does not clone templates, so each variant is a plain function.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+uint64_t sum_plain(const uint64_t* p, int64_t n) { return sum_words<false>(p, n); }
+__attribute__((target_clones("avx512f", "avx2", "default")))
+uint64_t sum_prefetching(const uint64_t* p, int64_t n) { return sum_words<true>(p, n); }
 
 // The buffer is a whole number of 2 MB pages, allocated as weight matrices are, so that it is
 // held in huge pages as they are (quant/buffer.cpp): the yardstick must read memory the way the
@@ -62,7 +67,7 @@ double BandwidthProbe::measure(int passes) const {
     std::atomic<uint64_t> sink{0};
     double best = 1e30;
     for (int pass = 0; pass < passes; ++pass)
-        for (const auto sum : {&sum_words<false>, &sum_words<true>}) {
+        for (const auto sum : {&sum_plain, &sum_prefetching}) {
             const auto t0 = std::chrono::steady_clock::now();
             parallel_for(0, words, 1 << 16, [&](int64_t b, int64_t e) {
                 sink.fetch_add(sum(buf_.as<uint64_t>() + b, e - b), std::memory_order_relaxed);
