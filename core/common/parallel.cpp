@@ -158,7 +158,8 @@ int64_t front_of(uint64_t rows) { return int64_t(rows & 0xffffffffu); }
 int64_t back_of(uint64_t rows) { return int64_t(rows >> 32); }
 
 // Shares, chunks and stolen halves end on multiples of this many rows where they can: the
-// GEMV kernels read four rows side by side, and a boundary elsewhere leaves them a slower tail.
+// GEMV kernels read four or eight rows side by side, and a boundary elsewhere leaves them a
+// slower tail.
 constexpr int64_t kRowAlign = 16;
 int64_t align_rows(int64_t rows) { return (rows + kRowAlign - 1) / kRowAlign * kRowAlign; }
 
