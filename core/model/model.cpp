@@ -200,11 +200,9 @@ Session::~Session() = default;
 Status Session::append(const std::vector<int32_t>& ids) {
     return guarded([&] {
         if (ids.empty()) fail("no token ids to append");
-        const int64_t vocab = model_->config().vocab_size;
-        model_->impl_->transformer->forward(
-            ids.data(), static_cast<int64_t>(ids.size()), state_->cache,
-            {static_cast<int64_t>(ids.size()) - 1},
-            [&](int64_t, const float* logits) { logits_.assign(logits, logits + vocab); });
+        logits_.resize(static_cast<size_t>(model_->config().vocab_size));
+        model_->impl_->transformer->forward_last(ids.data(), static_cast<int64_t>(ids.size()),
+                                                 state_->cache, logits_.data());
     });
 }
 

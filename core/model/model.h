@@ -103,7 +103,7 @@ class Session {
 public:
     ~Session();
     // Appends ids (a batched prefill when there are several) and computes the logits of the
-    // last one, available through last_logits().
+    // last one, available through last_logits() (unspecified after a failed append).
     Status append(const std::vector<int32_t>& ids);
     const std::vector<float>& last_logits() const { return logits_; }
     int64_t length() const;
