@@ -75,24 +75,20 @@ void Transformer::run_layer(const LayerWeights& w, int64_t layer, float* x, int6
 
 void Transformer::forward(const int32_t* ids, int64_t m, KvCache& cache,
                           const std::vector<int64_t>& logit_rows, const LogitsSink& sink) const {
-    std::vector<float> logits;
     const int64_t vocab = config.vocab_size;
-    run(ids, m, cache, logit_rows,
-        {[&](int64_t n) {
-             logits.resize(n * vocab);
-             return logits.data();
-         },
-         [&](size_t first, int64_t n, const float* rows) {
-             for (int64_t i = 0; i < n; ++i) sink(logit_rows[first + i], rows + i * vocab);
-         }});
+    std::vector<float> logits(std::min<size_t>(kLogitRowsPerBlock, logit_rows.size()) * vocab);
+    run(ids, m, cache, logit_rows, logits.data(), [&](size_t first, int64_t n) {
+        for (int64_t i = 0; i < n; ++i) sink(logit_rows[first + i], logits.data() + i * vocab);
+    });
 }
 
 void Transformer::forward_last(const int32_t* ids, int64_t m, KvCache& cache, float* logits) const {
-    run(ids, m, cache, {m - 1}, {[&](int64_t) { return logits; }, [](size_t, int64_t, const float*) {}});
+    run(ids, m, cache, {m - 1}, logits, [](size_t, int64_t) {});
 }
 
 void Transformer::run(const int32_t* ids, int64_t m, KvCache& cache,
-                      const std::vector<int64_t>& logit_rows, const LogitBlocks& out) const {
+                      const std::vector<int64_t>& logit_rows, float* logits,
+                      const std::function<void(size_t first, int64_t n)>& written) const {
     const int64_t h = config.hidden_size;
     if (m <= 0) return;
     if (cache.length + m > cache.capacity)
@@ -121,26 +117,24 @@ void Transformer::run(const int32_t* ids, int64_t m, KvCache& cache,
         for (int64_t i = 0; i < n; ++i)
             ops::rms_norm(x.data() + logit_rows[first + i] * h, final_norm.data(),
                           rows.data() + i * h, 1, h, static_cast<float>(config.rms_norm_eps));
-        float* logits = out.buffer(n);
         lm_head->forward(rows.data(), n, logits);
-        return logits;
     };
     if (m == 1) {
         // A decode step is ~120 short parallel regions (every projection, attention, the LM
         // head): one team runs them all (see run_as_team). Not for prefill, whose BLAS-sized
         // work may go through ATen's own parallel operations.
-        const float* logits = nullptr;
         run_as_team([&] {
             run_layers();
-            if (!logit_rows.empty()) logits = head(0, 1);
+            if (!logit_rows.empty()) head(0, 1);
         });
-        if (logits) out.written(0, 1, logits);
+        if (!logit_rows.empty()) written(0, 1);
         return;
     }
     run_layers();
     for (size_t first = 0; first < logit_rows.size(); first += kLogitRowsPerBlock) {
         const int64_t n = std::min<int64_t>(kLogitRowsPerBlock, logit_rows.size() - first);
-        out.written(first, n, head(first, n));
+        head(first, n);
+        written(first, n);
     }
 }
 

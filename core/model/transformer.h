@@ -47,14 +47,11 @@ public:
 
 private:
     struct Activations;
-    // The LM head's output for `n` rows starting at logit_rows[first]: buffer(n) gives where
-    // to write them, written(first, n, logits) gets them once they are there.
-    struct LogitBlocks {
-        std::function<float*(int64_t n)> buffer;
-        std::function<void(size_t first, int64_t n, const float* logits)> written;
-    };
+    // forward's body. The LM head writes the logits of up to kLogitRowsPerBlock requested rows
+    // at a time into `logits`, then calls written(first, n): they are those of logit_rows
+    // [first, first + n).
     void run(const int32_t* ids, int64_t m, KvCache& cache, const std::vector<int64_t>& logit_rows,
-             const LogitBlocks& out) const;
+             float* logits, const std::function<void(size_t first, int64_t n)>& written) const;
     void run_layer(const LayerWeights& w, int64_t layer, float* x, int64_t m, KvCache& cache,
                    Activations& a) const;
 
