@@ -120,11 +120,14 @@ struct Table {
     // split_i8x3 writes one activation row x as three int8 planes (see kPlaneBase) with
     // x = s[0] q0 + s[1] q1 + s[2] q2 + e, |e| <= s[2] / 2 (about 2^-24 max|x|: the precision
     // of FP32 at the row's largest element), each plane i8_row_stride(K) bytes, padding zero.
-    // The three int32 sums are exact; i8w_rows combines them as
-    // y = float(scale[n] * fma(s2, T2, fma(s1, T1, s0 T0))) in double, T_p = sum_k q_p[k] w[n][k]
-    // (wsum[n] = sum_k w[n][k] is there for the u8 offset trick), so every table gives the same
-    // bits. Activation row a's planes start at q + 3 a i8_row_stride(K), interleaved as
-    // i8x3_index says; its scales are at s + 3 a.
+    // The three int32 sums T_p = sum_k q_p[k] w[n][k] are exact. The scalar and AVX2 tables
+    // combine them as y = float(scale[n] * fma(s2, T2, fma(s1, T1, s0 T0))) in double; the
+    // AVX-512 tables combine each vector lane's three partial sums in float and reduce the lanes
+    // once, then take out the u8 offset (wsum[n] = sum_k w[n][k]) and scale in double. That
+    // is within 9u scale[n] sum_p s_p sum_k |w[n][k]| (|q_p[k]| + 128) + u |y| of the exact
+    // combination (u = 2^-24): errors of FP32's own order, where three integer reductions per
+    // output cost decode 2-4%. Activation row a's planes start at q + 3 a i8_row_stride(K),
+    // interleaved as i8x3_index says; its scales are at s + 3 a.
     void (*split_i8x3)(const float* x, int64_t K, int8_t* q, float* s);
     void (*i8w_rows)(const int8_t* w, const float* scale, const int32_t* wsum, int64_t K,
                      int64_t n0, int64_t n1, const int8_t* q, const float* s, int m, float* y,
