@@ -49,9 +49,11 @@ void Transformer::run_layer(const LayerWeights& w, int64_t layer, float* x, int6
     const ModelConfig& c = config;
     const int64_t h = c.hidden_size, qd = c.q_dim(), kvd = c.kv_dim(), inter = c.intermediate_size;
 
-    ops::rms_norm(x, w.input_norm.data(), a.normed.data(), m, h, static_cast<float>(c.rms_norm_eps));
-    forward_shared_input(a.normed.data(), m,
-                         {{w.q.get(), a.q.data()}, {w.k.get(), a.k.data()}, {w.v.get(), a.v.data()}});
+    ops::rms_norm(x, w.input_norm.data(), a.normed.data(), m, h,
+                  static_cast<float>(c.rms_norm_eps));
+    forward_shared_input(
+        a.normed.data(), m,
+        {{w.q.get(), a.q.data()}, {w.k.get(), a.k.data()}, {w.v.get(), a.v.data()}});
     if (!w.q_bias.empty()) {
         ops::add_bias(a.q.data(), w.q_bias.data(), m, qd);
         ops::add_bias(a.k.data(), w.k_bias.data(), m, kvd);

@@ -627,12 +627,13 @@ private:
                 const double exact = double(ws[size_t(n)]) *
                                      (double(sa[0]) * double(T[0]) + double(sa[1]) * double(T[1]) +
                                       double(sa[2]) * double(T[2]));
-                const double combine = 9 * kU * double(ws[size_t(n)]) * mag + kU * std::fabs(exact);
+                const double combine =
+                    9 * kU * double(ws[size_t(n)]) * mag + kU * std::fabs(exact);
                 const float got = y[size_t(a * ldy + n)];
                 if (!(std::fabs(got - exact) <= combine + 1e-30))
-                    QFAIL(qPrintable(QString("K=%1 N=%2 m=%3 (%4, %5): %6, exact int sums give %7 (bound %8)")
-                                         .arg(K).arg(N).arg(m).arg(a).arg(n).arg(got).arg(exact)
-                                         .arg(combine)));
+                    QFAIL(qPrintable(
+                        QString("K=%1 N=%2 m=%3 (%4, %5): %6, exact int sums give %7 (bound %8)")
+                            .arg(K).arg(N).arg(m).arg(a).arg(n).arg(got).arg(exact).arg(combine)));
                 // Against FP32 activations: the planes' error times the weights, plus the
                 // combination's roundings: about what FP32 accumulation itself would cost.
                 const double bound =
